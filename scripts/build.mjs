@@ -1,0 +1,48 @@
+// Bundles the client, the server and the command line into dist/ (esbuild; type-checking is
+// `tsc -b`, run before this by `npm run build`) and copies the wasm grammars and queries beside them.
+import { build } from 'esbuild';
+import { chmodSync, cpSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const require = createRequire(join(root, 'package.json'));
+const production = process.argv.includes('--production');
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+
+const common = {
+	bundle: true,
+	platform: 'node',
+	target: 'node20',
+	format: 'cjs',
+	sourcemap: true,
+	minify: production,
+	logLevel: 'warning',
+	// The native tree-sitter binding is an optional fast path, loaded at run time when present.
+	external: ['vscode', 'tree-sitter', 'tree-sitter-devicetree', 'tree-sitter-c'],
+};
+
+await Promise.all([
+	build({ ...common, entryPoints: [join(root, 'client/src/extension.ts')], outfile: join(dist, 'client.js') }),
+	build({ ...common, entryPoints: [join(root, 'server/src/lsp/main.ts')], outfile: join(dist, 'server.js') }),
+	build({
+		...common,
+		entryPoints: [join(root, 'server/src/cli/main.ts')],
+		outfile: join(dist, 'cli.js'),
+		banner: { js: '#!/usr/bin/env node' },
+	}),
+]);
+chmodSync(join(dist, 'cli.js'), 0o755);
+
+for (const name of ['devicetree', 'c']) {
+	cpSync(join(root, 'grammars', name), join(dist, 'grammars', name), {
+		recursive: true,
+		filter: (src) => !src.endsWith('PROVENANCE'),
+	});
+}
+cpSync(join(dirname(require.resolve('web-tree-sitter')), 'web-tree-sitter.wasm'), join(dist, 'web-tree-sitter.wasm'));
+console.log('built dist/client.js, dist/server.js, dist/cli.js and the grammars');
