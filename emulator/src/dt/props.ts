@@ -1,0 +1,185 @@
+/**
+ * Reading properties of a resolved tree the way the kernel's `of_*` helpers do: cells, strings,
+ * `status`, `compatible`, `#address-cells`/`#size-cells` inheritance and phandle-with-arguments
+ * lists. Shared by every part of the emulator, so that each rule is written once.
+ */
+import type { DtNodeView, DtPropView, DtView, SourceRef } from '../types';
+
+/** The value as 32-bit big-endian cells; undefined when the length is not a multiple of 4. */
+export function u32s(prop: DtPropView | undefined): number[] | undefined {
+	if (!prop || prop.bytes.length % 4 !== 0) return undefined;
+	const view = new DataView(prop.bytes.buffer, prop.bytes.byteOffset, prop.bytes.byteLength);
+	const out: number[] = new Array(prop.bytes.length / 4);
+	for (let i = 0; i < out.length; i++) out[i] = view.getUint32(i * 4);
+	return out;
+}
+
+/** The value as bigint cells (same rules as `u32s`). */
+export function cells(prop: DtPropView | undefined): bigint[] | undefined {
+	return u32s(prop)?.map((c) => BigInt(c));
+}
+
+/** A single-cell property's value (`#iommu-cells = <1>`), as `of_property_read_u32` reads it. */
+export function u32(node: DtNodeView, name: string): number | undefined {
+	const prop = node.property(name);
+	if (!prop || prop.bytes.length < 4) return undefined;
+	return new DataView(prop.bytes.buffer, prop.bytes.byteOffset, 4).getUint32(0);
+}
+
+/** The strings of a string-list property (`compatible`, `reg-names`); NUL-separated. */
+export function strings(prop: DtPropView | undefined): string[] {
+	if (!prop || prop.bytes.length === 0) return [];
+	const text = new TextDecoder().decode(prop.bytes);
+	const parts = text.split('\0');
+	if (parts[parts.length - 1] === '') parts.pop();
+	return parts;
+}
+
+/** The first string of a property (`status`, `label`, `device_type`). */
+export function str(node: DtNodeView, name: string): string | undefined {
+	return strings(node.property(name))[0];
+}
+
+export function compatibles(node: DtNodeView): string[] {
+	return strings(node.property('compatible'));
+}
+
+/** True when any of the node's compatibles is in `list`. */
+export function isCompatible(node: DtNodeView, list: readonly string[]): boolean {
+	return compatibles(node).some((c) => list.includes(c));
+}
+
+/**
+ * `of_device_is_available()`: a node without `status`, or with `okay`/`ok`, is available; any
+ * other status (`disabled`, `fail`, `reserved`, ...) is not.
+ */
+export function isAvailable(node: DtNodeView): boolean {
+	const prop = node.property('status');
+	if (!prop) return true;
+	const status = str(node, 'status');
+	return status === 'okay' || status === 'ok';
+}
+
+/** True when the node and every ancestor are available (a disabled bus hides its children). */
+export function isAvailableInTree(node: DtNodeView): boolean {
+	for (let n: DtNodeView | undefined = node; n; n = n.parent) if (!isAvailable(n)) return false;
+	return true;
+}
+
+/**
+ * `of_n_addr_cells()`: the `#address-cells` that applies to `node`'s `reg`, i.e. the nearest
+ * ancestor's (starting at the parent); the default is 2 (OF_ROOT_NODE_ADDR_CELLS_DEFAULT).
+ */
+export function addressCellsFor(node: DtNodeView): number {
+	for (let n = node.parent; n; n = n.parent) {
+		const v = u32(n, '#address-cells');
+		if (v !== undefined) return v;
+	}
+	return 2;
+}
+
+/** `of_n_size_cells()`: as `addressCellsFor` for `#size-cells`; the default is 1. */
+export function sizeCellsFor(node: DtNodeView): number {
+	for (let n = node.parent; n; n = n.parent) {
+		const v = u32(n, '#size-cells');
+		if (v !== undefined) return v;
+	}
+	return 1;
+}
+
+/** The node's own `#address-cells` as a bus (for its children), with the kernel's default 2. */
+export function busAddressCells(bus: DtNodeView): number {
+	return u32(bus, '#address-cells') ?? 2;
+}
+
+/** The node's own `#size-cells` as a bus (for its children), with the kernel's default 1. */
+export function busSizeCells(bus: DtNodeView): number {
+	return u32(bus, '#size-cells') ?? 1;
+}
+
+/** The unit address part of a node name (`iommu@15000000` → `15000000`), if any. */
+export function unitAddress(node: DtNodeView): string | undefined {
+	const at = node.name.indexOf('@');
+	return at < 0 ? undefined : node.name.slice(at + 1);
+}
+
+/** The name without the unit address (`iommu@15000000` → `iommu`). */
+export function baseName(node: DtNodeView): string {
+	const at = node.name.indexOf('@');
+	return at < 0 ? node.name : node.name.slice(0, at);
+}
+
+/** One entry of a phandle-with-arguments list (`iommus`, `clocks`, `mboxes`, ...). */
+export interface PhandleArgsEntry {
+	/** 0-based entry index (what `of_parse_phandle_with_args(..., index)` takes). */
+	index: number;
+	/** Cell offset of the entry's phandle in the property. */
+	cellOffset: number;
+	/** The phandle value as written (0 marks an empty entry, which the kernel skips). */
+	phandle: number;
+	target: DtNodeView | undefined;
+	/** The argument cells, as many as the target's `#...-cells` says (or what was left). */
+	args: bigint[];
+	/** The source place of the whole entry. */
+	loc: SourceRef;
+	/** Why the kernel cannot use this entry (then `args` may be short); undefined when it can. */
+	error?: 'no-target' | 'no-cells-property' | 'truncated';
+}
+
+/**
+ * Walks a phandle-with-arguments list exactly as `of_parse_phandle_with_args()` (via
+ * `of_phandle_iterator_next()`) does: each entry is a phandle followed by as many cells as the
+ * target's `cellsName` property says. A phandle of 0 is an empty entry of no arguments. An unknown
+ * phandle or a target without `cellsName` stops the walk with an error (the kernel cannot know where
+ * the next entry starts), and so does a list that ends in the middle of an entry.
+ *
+ * `fixedCells` replaces `cellsName` for lists whose argument count is fixed by the binding.
+ */
+export function parsePhandleArgs(
+	view: DtView,
+	node: DtNodeView,
+	listName: string,
+	cellsName: string,
+	fixedCells?: number,
+): PhandleArgsEntry[] {
+	const prop = node.property(listName);
+	const list = u32s(prop);
+	if (!prop || !list) return [];
+	const out: PhandleArgsEntry[] = [];
+	let i = 0;
+	while (i < list.length) {
+		const phandle = list[i] as number;
+		const entry: PhandleArgsEntry = { index: out.length, cellOffset: i, phandle, target: undefined, args: [], loc: prop.entryLoc(i, 1) };
+		if (phandle === 0) {
+			out.push(entry);
+			i += 1;
+			continue;
+		}
+		const target = view.byPhandle(phandle);
+		entry.target = target;
+		if (!target) {
+			entry.error = 'no-target';
+			out.push(entry);
+			break;
+		}
+		const count = fixedCells ?? u32(target, cellsName);
+		if (count === undefined) {
+			entry.error = 'no-cells-property';
+			out.push(entry);
+			break;
+		}
+		const available = Math.min(count, list.length - i - 1);
+		entry.args = list.slice(i + 1, i + 1 + available).map((c) => BigInt(c));
+		entry.loc = prop.entryLoc(i, 1 + available);
+		if (available < count) entry.error = 'truncated';
+		out.push(entry);
+		i += 1 + count;
+	}
+	return out;
+}
+
+/** Every node of the tree in document (depth-first, pre-order) order. */
+export function* walk(node: DtNodeView): Generator<DtNodeView> {
+	yield node;
+	for (const child of node.children) yield* walk(child);
+}
