@@ -29,8 +29,7 @@ export function u32(node: DtNodeView, name: string): number | undefined {
 /** The strings of a string-list property (`compatible`, `reg-names`); NUL-separated. */
 export function strings(prop: DtPropView | undefined): string[] {
 	if (!prop || prop.bytes.length === 0) return [];
-	const text = new TextDecoder().decode(prop.bytes);
-	const parts = text.split('\0');
+	const parts = decodeUtf8(prop.bytes).split('\0');
 	if (parts[parts.length - 1] === '') parts.pop();
 	return parts;
 }
@@ -182,4 +181,32 @@ export function parsePhandleArgs(
 export function* walk(node: DtNodeView): Generator<DtNodeView> {
 	yield node;
 	for (const child of node.children) yield* walk(child);
+}
+
+/** UTF-8 to string without the host's TextDecoder (the emulator has no host APIs); bad bytes become U+FFFD. */
+export function decodeUtf8(bytes: Uint8Array): string {
+	let out = '';
+	for (let i = 0; i < bytes.length; ) {
+		const b = bytes[i] as number;
+		let cp = 0xfffd;
+		let len = 1;
+		if (b < 0x80) cp = b;
+		else if (b >= 0xc2 && b < 0xe0) len = 2;
+		else if (b >= 0xe0 && b < 0xf0) len = 3;
+		else if (b >= 0xf0 && b < 0xf5) len = 4;
+		if (len > 1) {
+			let v = b & (0xff >> (len + 1));
+			let ok = i + len <= bytes.length;
+			for (let k = 1; ok && k < len; k++) {
+				const c = bytes[i + k] as number;
+				if ((c & 0xc0) !== 0x80) ok = false;
+				else v = (v << 6) | (c & 0x3f);
+			}
+			if (ok && v >= [0, 0, 0x80, 0x800, 0x10000][len]! && v <= 0x10ffff && !(v >= 0xd800 && v < 0xe000)) cp = v;
+			else len = 1;
+		}
+		out += String.fromCodePoint(cp);
+		i += len;
+	}
+	return out;
 }
