@@ -1,0 +1,49 @@
+/**
+ * Address façade: CPU physical translation of `reg` through `ranges`, the DMA view of a device
+ * through `dma-ranges`, and the reserved-memory picture. Every result is plain data with source
+ * references on each hop, for hovers and webviews.
+ */
+export {
+	type AddressTranslation,
+	type BusKind,
+	busKindOf,
+	decodePciPhysHi,
+	describeAddress,
+	dmaParentOf,
+	isPciBus,
+	ownAddressCells,
+	ownSizeCells,
+	type PciPhysHi,
+	type PciSpace,
+	type RangesProperty,
+	readNumber,
+	type TranslateOptions,
+	translateAddress,
+	type TranslationFailure,
+	type TranslationFailureReason,
+	type TranslationHop,
+} from './translate';
+export { decodeReg, type RegDecoding, type RegEntryTranslation, translateReg } from './reg';
+export {
+	cpuToDma,
+	type DmaCoherency,
+	dmaCoherency,
+	type DmaMapStatus,
+	type DmaView,
+	dmaView,
+	type DmaViewOptions,
+	type DmaWalkStep,
+	type DmaWindow,
+	dmaWindowsOf,
+} from './dma';
+export {
+	type LocatedRange,
+	type MemoryBank,
+	memoryBanks,
+	type MemoryRegionUser,
+	regionByPath,
+	type ReservedMemory,
+	reservedMemory,
+	type ReservedPool,
+	type ReservedRegion,
+} from './reserved';

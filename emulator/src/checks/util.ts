@@ -1,0 +1,22 @@
+/**
+ * Small helpers shared by the checks of this folder.
+ */
+import { isAvailable, parsePhandleArgs } from '../dt/props';
+import type { DtNodeView, DtView } from '../types';
+import type { CheckContext } from './context';
+
+/**
+ * The default answer to "is this node behind an enabled IOMMU?" when the context has no callback:
+ * some `iommus` entry (or `iommu-map` entry) points at an available IOMMU node.
+ */
+export function behindIommu(ctx: CheckContext, node: DtNodeView): boolean {
+	if (ctx.isBehindIommu) return ctx.isBehindIommu(node);
+	return hasAvailableIommu(ctx.view, node);
+}
+
+/** True when an `iommus` entry of `node` targets an available node. */
+export function hasAvailableIommu(view: DtView, node: DtNodeView): boolean {
+	if (parsePhandleArgs(view, node, 'iommus', '#iommu-cells').some((e) => e.target !== undefined && isAvailable(e.target))) return true;
+	const map = node.property('iommu-map');
+	return map !== undefined && map.bytes.length > 0;
+}

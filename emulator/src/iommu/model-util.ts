@@ -1,0 +1,102 @@
+/**
+ * Small pure helpers shared by the IOMMU models and checks: stream-match arithmetic and IOMMU group
+ * bookkeeping.
+ */
+import { hex } from '../addr';
+
+/** `(mask & smr.mask) == mask && !((id ^ smr.id) & ~smr.mask)`: the new entry is entirely matched by `smr`. */
+export function smrCovers(smr: { id: bigint; mask: bigint }, entry: { id: bigint; mask: bigint }): boolean {
+	return (entry.mask & smr.mask) === entry.mask && ((entry.id ^ smr.id) & ~smr.mask) === 0n;
+}
+
+/** `!((id ^ smr.id) & ~(smr.mask | mask))`: at least one stream ID matches both. */
+export function smrOverlaps(a: { id: bigint; mask: bigint }, b: { id: bigint; mask: bigint }): boolean {
+	return ((a.id ^ b.id) & ~(a.mask | b.mask)) === 0n;
+}
+
+/** The number of stream IDs an (id, mask) pair matches: 2^popcount(mask). */
+export function matchCount(mask: bigint): bigint {
+	let n = 0n;
+	for (let m = mask; m > 0n; m >>= 1n) if (m & 1n) n++;
+	return 1n << n;
+}
+
+/** The stream IDs an (id, mask) pair matches, ascending, at most `cap` of them. */
+export function matchedIds(id: bigint, mask: bigint, cap = 64): bigint[] {
+	const bits: bigint[] = [];
+	for (let b = 0n, m = mask; m > 0n; b++, m >>= 1n) if (m & 1n) bits.push(1n << b);
+	const base = id & ~mask;
+	const out: bigint[] = [];
+	const total = 1 << Math.min(bits.length, 20);
+	for (let i = 0; i < total && out.length < cap; i++) {
+		let v = base;
+		for (let k = 0; k < bits.length && k < 20; k++) if (i & (1 << k)) v |= bits[k] as bigint;
+		out.push(v);
+	}
+	return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** True when some stream ID in `[start, end)` matches (id, mask). */
+export function matchesAnyInRange(id: bigint, mask: bigint, start: bigint, end: bigint): boolean {
+	const first = firstMatchAtOrAbove(id, mask, start);
+	return first !== undefined && first < end;
+}
+
+/** The smallest value `v >= from` with `(v & ~mask) == (id & ~mask)`, within 32 bits. */
+export function firstMatchAtOrAbove(id: bigint, mask: bigint, from: bigint): bigint | undefined {
+	const fixed = id & ~mask & 0xffffffffn;
+	const free = mask & 0xffffffffn;
+	// Walk candidate values from the top bit down, as for the "next value with fixed bits" problem.
+	let best: bigint | undefined;
+	const search = (bit: number, prefix: bigint, greater: boolean): void => {
+		if (best !== undefined) return;
+		if (bit < 0) {
+			best = prefix;
+			return;
+		}
+		const b = 1n << BigInt(bit);
+		const want = from & b;
+		const options = free & b ? [0n, b] : [fixed & b];
+		for (const opt of options) {
+			if (!greater && opt < want) continue;
+			search(bit - 1, prefix | opt, greater || opt > want);
+			if (best !== undefined) return;
+		}
+	};
+	search(31, 0n, false);
+	return best;
+}
+
+/** `SID 0x1401 mask 0x30` style label. */
+export function sidLabel(id: bigint, mask: bigint, word = 'SID'): string {
+	return mask ? `${word} ${hex(id)} mask ${hex(mask)}` : `${word} ${hex(id)}`;
+}
+
+/** Group bookkeeping of one instance: numbered groups and their member masters. */
+export class GroupTable {
+	private readonly members = new Map<number, string[]>();
+	private next = 0;
+
+	/** A new empty group's number. */
+	create(): number {
+		const g = this.next++;
+		this.members.set(g, []);
+		return g;
+	}
+
+	/** Adds a master to a group (once). */
+	join(group: number, master: string): void {
+		const list = this.members.get(group) ?? [];
+		if (!list.includes(master)) list.push(master);
+		this.members.set(group, list);
+	}
+
+	/** The other members of `group`. */
+	others(group: number, master: string): string[] {
+		return (this.members.get(group) ?? []).filter((m) => m !== master);
+	}
+
+	get count(): number {
+		return [...this.members.values()].filter((m) => m.length > 0).length;
+	}
+}

@@ -1,0 +1,38 @@
+/**
+ * TI OMAP IOMMU (drivers/iommu/omap-iommu.c): `#iommu-cells = <0>`; a DRA7 DSP lists two MMUs
+ * (`iommus = <&mmu0_dsp1>, <&mmu1_dsp1>`), which the driver handles as one master of several instances.
+ * Masters of one instance share its group.
+ */
+import { IOMMU_PLUGIN_API_VERSION, type IommuModelPlugin } from '../plugin-api';
+import { GroupTable } from '../model-util';
+
+export const plugin: IommuModelPlugin = {
+	apiVersion: IOMMU_PLUGIN_API_VERSION,
+	id: 'omap-iommu',
+	model: 'TI OMAP IOMMU',
+	compatibles: ['ti,omap2-iommu', 'ti,omap4-iommu', 'ti,dra7-iommu', 'ti,dra7-dsp-iommu'],
+	cellCounts: [0],
+	multiInstance: true,
+	decodeSpecifier(_provider, args) {
+		return { kind: 'ok', stream: { mask: 0n, rawCells: [...args], label: 'dedicated instance' } };
+	},
+	createInstance() {
+		const groups = new GroupTable();
+		const group = groups.create();
+		return {
+			attach(master, entries) {
+				groups.join(group, master.key);
+				const others = groups.others(group, master.key);
+				return {
+					ok: true,
+					slots: entries.map((e) => ({ entryIndex: e.entryIndex, kind: 'instance' as const, index: 0, reused: others.length > 0, sharedWith: others })),
+					group,
+					groupSharedWith: others,
+				};
+			},
+			usage() {
+				return { groups: groups.count };
+			},
+		};
+	},
+};

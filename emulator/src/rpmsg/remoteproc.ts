@@ -1,0 +1,207 @@
+/**
+ * Remote processors, their GLINK/SMD edges and rpmsg channel nodes, their carveouts and the
+ * memory each remote can reach. Roles follow the seed thread: a channel is a software endpoint
+ * (an rpmsg device, never `of_dma_configure`d); only platform devices are DMA masters.
+ */
+import type { AddrRange } from '../addr';
+import { dmaView, dmaWindowsOf } from '../address/dma';
+import { type ReservedMemory, type ReservedRegion, regionByPath, reservedMemory } from '../address/reserved';
+import { compatibles, isAvailableInTree, parsePhandleArgs, strings, u32s, walk } from '../dt/props';
+import type { DtNodeView, DtView, SourceRef } from '../types';
+
+/** The driver family a remote processor binds to, which decides its `memory-region` rules. */
+export type RemoteprocFamily = 'qcom-pas' | 'ti-k3-r5f' | 'ti-k3-dsp' | 'ti-k3-m4' | 'ti-omap' | 'generic' | 'edge-only';
+
+/** What an rpmsg channel node is. */
+export type RpmsgChannelKind = 'fastrpc' | 'apr' | 'gpr' | 'other';
+
+/** A child of a GLINK/SMD edge: one rpmsg channel device. */
+export interface RpmsgChannel {
+	readonly node: string;
+	readonly name: string;
+	readonly loc: SourceRef;
+	readonly kind: RpmsgChannelKind;
+	readonly compatibles: readonly string[];
+	/** `qcom,glink-channels` or `qcom,smd-channels`. */
+	readonly channelNames: readonly string[];
+	/** The `iommus` property, if any (ignored by the kernel on a channel). */
+	readonly iommusLoc?: SourceRef;
+	/** Service nodes of an APR/GPR channel (devices on the APR bus, not platform devices). */
+	readonly services: readonly string[];
+}
+
+/** A `glink-edge` or `smd-edge` node. */
+export interface RpmsgEdge {
+	readonly node: string;
+	readonly kind: 'glink' | 'smd';
+	readonly loc: SourceRef;
+	readonly channels: readonly RpmsgChannel[];
+}
+
+/** One `memory-region` entry of a remote processor. */
+export interface Carveout {
+	readonly index: number;
+	readonly name?: string;
+	/** The phandle cell. */
+	readonly loc: SourceRef;
+	/** Path of the target, undefined when the phandle resolves to nothing. */
+	readonly target?: string;
+	/** The reserved-memory region, when the target is one. */
+	readonly region?: ReservedRegion;
+}
+
+/** How the remote sees memory. */
+export interface RemoteMemoryView {
+	/**
+	 * `iommu`: the remote's DMA goes through its own `iommus` (any IOVA can be mapped);
+	 * `windows`: only the CPU ranges in `windows` are reachable (its own or its bus's `dma-ranges`);
+	 * `physical`: the remote sees CPU physical addresses 1:1.
+	 */
+	readonly kind: 'iommu' | 'windows' | 'physical';
+	readonly windows: readonly AddrRange[];
+	/** The node and property that define the view. */
+	readonly source?: { readonly node: string; readonly loc: SourceRef };
+	/** The IOMMU nodes of `iommus`, for `iommu`. */
+	readonly iommus: readonly string[];
+}
+
+/** A remote processor node. */
+export interface RemoteProcessor {
+	readonly node: string;
+	readonly name: string;
+	readonly loc: SourceRef;
+	readonly compatibles: readonly string[];
+	readonly family: RemoteprocFamily;
+	readonly available: boolean;
+	readonly edges: readonly RpmsgEdge[];
+	readonly carveouts: readonly Carveout[];
+	/** The `memory-region` property, if any. */
+	readonly memoryRegionLoc?: SourceRef;
+	readonly view: RemoteMemoryView;
+}
+
+/** The family of a remoteproc compatible, or undefined when the compatible is not a remoteproc. */
+export function remoteprocFamily(compat: readonly string[]): RemoteprocFamily | undefined {
+	for (const c of compat) {
+		if (/^qcom,.*-pas$/.test(c)) return 'qcom-pas';
+		if (/^ti,.*-r5f$/.test(c)) return 'ti-k3-r5f';
+		if (/^ti,[a-z0-9]+-c(66|71|7xv)-dsp$/.test(c)) return 'ti-k3-dsp';
+		if (/^ti,.*-m4fss?$/.test(c)) return 'ti-k3-m4';
+		if (/^ti,(omap|dra7)[a-z0-9]*-(ipu|dsp)$/.test(c)) return 'ti-omap';
+		if (/remoteproc/.test(c) || /-rproc$/.test(c)) return 'generic';
+	}
+	return undefined;
+}
+
+function channelKind(node: DtNodeView): RpmsgChannelKind {
+	const compat = compatibles(node);
+	if (compat.includes('qcom,fastrpc')) return 'fastrpc';
+	if (compat.some((c) => c.startsWith('qcom,apr'))) return 'apr';
+	if (compat.includes('qcom,gpr')) return 'gpr';
+	return 'other';
+}
+
+/** The edges under a node (`glink-edge`/`smd-edge` children, or the node's own `qcom,glink`/`qcom,smd` edge children). */
+function edgesOf(node: DtNodeView): RpmsgEdge[] {
+	const out: RpmsgEdge[] = [];
+	for (const child of node.children) {
+		const base = child.name.split('@')[0];
+		const kind = base === 'glink-edge' ? 'glink' : base === 'smd-edge' ? 'smd' : undefined;
+		if (!kind) continue;
+		out.push({
+			node: child.path,
+			kind,
+			loc: child.loc,
+			channels: child.children.map((ch) => {
+				const iommus = ch.property('iommus');
+				const k = channelKind(ch);
+				return {
+					node: ch.path,
+					name: ch.name,
+					loc: ch.loc,
+					kind: k,
+					compatibles: compatibles(ch),
+					channelNames: strings(ch.property(kind === 'glink' ? 'qcom,glink-channels' : 'qcom,smd-channels')),
+					...(iommus ? { iommusLoc: iommus.loc } : {}),
+					services: k === 'apr' || k === 'gpr' ? ch.children.map((s) => s.path) : [],
+				};
+			}),
+		});
+	}
+	return out;
+}
+
+/** True when `node` is a `glink-edge`/`smd-edge` node. */
+export function isEdgeNode(node: DtNodeView): boolean {
+	const base = node.name.split('@')[0];
+	return base === 'glink-edge' || base === 'smd-edge';
+}
+
+function carveoutsOf(view: DtView, node: DtNodeView, reserved: ReservedMemory): Carveout[] {
+	const prop = node.property('memory-region');
+	const list = u32s(prop) ?? [];
+	if (!prop) return [];
+	const names = strings(node.property('memory-region-names'));
+	return list.map((phandle, index) => {
+		const target = view.byPhandle(phandle);
+		const region = target ? regionByPath(reserved, target.path) : undefined;
+		const name = names[index];
+		return {
+			index,
+			...(name !== undefined ? { name } : {}),
+			loc: prop.entryLoc(index, 1),
+			...(target ? { target: target.path } : {}),
+			...(region ? { region } : {}),
+		};
+	});
+}
+
+/** The memory a remote reaches: its own `iommus`, else its own or its bus's `dma-ranges`, else 1:1. */
+export function remoteMemoryView(view: DtView, node: DtNodeView): RemoteMemoryView {
+	const iommus = node.property('iommus');
+	if (iommus) {
+		const targets = parsePhandleArgs(view, node, 'iommus', '#iommu-cells').flatMap((e) => (e.target ? [e.target.path] : []));
+		return { kind: 'iommu', windows: [], source: { node: node.path, loc: iommus.loc }, iommus: targets };
+	}
+	const own = node.property('dma-ranges');
+	if (own && own.bytes.length > 0) {
+		const { windows } = dmaWindowsOf(view, node);
+		return { kind: 'windows', windows: windows.flatMap((w) => (w.cpu ? [w.cpu] : [])), source: { node: node.path, loc: own.loc }, iommus: [] };
+	}
+	const dma = dmaView(view, node);
+	if (dma.status === 'windows') {
+		const owner = dma.windows[0]?.owner ?? node.path;
+		const ownerNode = view.byPath(owner);
+		const loc = ownerNode?.property('dma-ranges')?.loc ?? node.loc;
+		return { kind: 'windows', windows: dma.windows.flatMap((w) => (w.cpu ? [w.cpu] : [])), source: { node: owner, loc }, iommus: [] };
+	}
+	return { kind: 'physical', windows: [], iommus: [] };
+}
+
+/**
+ * Every remote processor of the tree: nodes with a remoteproc compatible, and nodes that only
+ * carry a `glink-edge`/`smd-edge` child. Document order.
+ */
+export function remoteProcessors(view: DtView, reserved: ReservedMemory = reservedMemory(view)): RemoteProcessor[] {
+	const out: RemoteProcessor[] = [];
+	for (const node of walk(view.root)) {
+		const compat = compatibles(node);
+		const edges = edgesOf(node);
+		const family = remoteprocFamily(compat) ?? (edges.length > 0 ? 'edge-only' : undefined);
+		if (!family) continue;
+		const mr = node.property('memory-region');
+		out.push({
+			node: node.path,
+			name: node.name,
+			loc: node.loc,
+			compatibles: compat,
+			family,
+			available: isAvailableInTree(node),
+			edges,
+			carveouts: carveoutsOf(view, node, reserved),
+			...(mr ? { memoryRegionLoc: mr.loc } : {}),
+			view: remoteMemoryView(view, node),
+		});
+	}
+	return out;
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { check } from '../../../emulator/src/checks/dma-ranges';
+import { buildView } from '../../harness/dtview';
+
+const tree = (devExtra: Record<string, true | string | (number | string)[]> = {}) =>
+	buildView({
+		'#address-cells': [2],
+		'#size-cells': [2],
+		'reserved-memory': {
+			'#address-cells': [2],
+			'#size-cells': [2],
+			ranges: true,
+			'low: low@90000000': { compatible: 'shared-dma-pool', reg: [0x0, 0x90000000, 0x0, 0x100000], 'no-map': true },
+			'high: high@100000000': { compatible: 'shared-dma-pool', reg: [0x1, 0x0, 0x0, 0x100000], 'no-map': true },
+			'dyn: dyn': { compatible: 'shared-dma-pool', size: [0x0, 0x100000], 'alloc-ranges': [0x2, 0x0, 0x1, 0x0] },
+		},
+		'soc@0': {
+			compatible: 'simple-bus',
+			'#address-cells': [2],
+			'#size-cells': [2],
+			ranges: true,
+			'dma-ranges': [0x0, 0x0, 0x0, 0x80000000, 0x0, 0x80000000],
+			'mid@1000000': {
+				compatible: 'simple-bus',
+				'#address-cells': [2],
+				'#size-cells': [2],
+				ranges: true,
+				'leaf@1000000': {
+					compatible: 'simple-bus',
+					'#address-cells': [2],
+					'#size-cells': [2],
+					ranges: true,
+					'dma-ranges': true,
+					'dev@1000000': { compatible: 'vendor,dev', reg: [0x0, 0x1000000, 0x0, 0x1000] },
+					'smmu-dev@1001000': { compatible: 'vendor,dev', reg: [0x0, 0x1001000, 0x0, 0x1000], iommus: ['&smmu', 0x1] },
+				},
+			},
+			'dev@2000000': { compatible: 'vendor,dev', reg: [0x0, 0x2000000, 0x0, 0x1000], 'memory-region': ['&low', '&high', '&dyn'], ...devExtra },
+			'masked@3000000': { compatible: 'vendor,dev', reg: [0x0, 0x3000000, 0x0, 0x1000], 'memory-region': ['&high'], iommus: ['&smmu', 0x2] },
+			'smmu: iommu@15000000': { compatible: 'arm,mmu-500', reg: [0x0, 0x15000000, 0x0, 0x1000], '#iommu-cells': [1] },
+		},
+		'odd@a0000000': {
+			compatible: 'simple-bus',
+			'#address-cells': [1],
+			'#size-cells': [1],
+			ranges: true,
+			'dma-ranges': [0x0, 0x0, 0x0, 0x10000000, 0x0],
+		},
+	});
+
+describe('dma-ranges', () => {
+	it('reports a broken chain, buffers outside the window and a malformed property', () => {
+		const view = tree();
+		const soc = view.byPath('/soc@0')!;
+		const mid = view.byPath('/soc@0/mid@1000000')!;
+		const dev = view.byPath('/soc@0/mid@1000000/leaf@1000000/dev@1000000')!;
+		const user = view.byPath('/soc@0/dev@2000000')!;
+		const odd = view.byPath('/odd@a0000000')!;
+		const socRanges = soc.property('dma-ranges')!.loc;
+		expect(check({ view })).toEqual([
+			{
+				id: 'dma-ranges',
+				severity: 'warning',
+				message: 'dma-ranges of /odd@a0000000 is 5 cells, not a multiple of 4 (child #address-cells + parent #address-cells + #size-cells): the kernel reads 1 entry and ignores the rest.',
+				loc: odd.property('dma-ranges')!.loc,
+				related: [],
+			},
+			{
+				id: 'dma-ranges',
+				severity: 'warning',
+				message:
+					'/soc@0/mid@1000000 has no dma-ranges although /soc@0 above it has: of_dma_get_range() returns -ENODEV for /soc@0/mid@1000000/leaf@1000000/dev@1000000, so the dma-ranges of /soc@0 is ignored and their DMA addresses are taken 1:1 as CPU addresses with no bus_dma_limit.',
+				loc: mid.loc,
+				related: [
+					{ loc: socRanges, message: 'dma-ranges of /soc@0 (ignored)' },
+					{ loc: dev.loc, message: '/soc@0/mid@1000000/leaf@1000000/dev@1000000 gets no DMA map' },
+				],
+				fix: { kind: 'add-empty-dma-ranges', node: '/soc@0/mid@1000000' },
+			},
+			{
+				id: 'dma-ranges',
+				severity: 'warning',
+				message:
+					'memory-region 1 of /soc@0/dev@2000000 (shared-dma-pool high@100000000, CPU 0x100000000-0x1000fffff) is outside the device\'s DMA window (CPU 0x80000000-0xffffffff as bus 0x00000000-0x7fffffff): translate_phys_to_dma() finds no region for it, so DMA to it fails with DMA_MAPPING_ERROR.',
+				loc: user.property('memory-region')!.entryLoc(1, 1),
+				related: [
+					{ loc: view.byPath('/reserved-memory/high@100000000')!.loc, message: 'region /reserved-memory/high@100000000' },
+					{ loc: socRanges, message: 'dma-ranges of /soc@0' },
+				],
+			},
+			{
+				id: 'dma-ranges',
+				severity: 'warning',
+				message:
+					'memory-region 2 of /soc@0/dev@2000000 (shared-dma-pool dyn) is allocated in alloc-ranges 0x200000000-0x2ffffffff, none of which the device\'s DMA window (CPU 0x80000000-0xffffffff as bus 0x00000000-0x7fffffff) reaches: DMA to it fails with DMA_MAPPING_ERROR.',
+				loc: user.property('memory-region')!.entryLoc(2, 1),
+				related: [
+					{ loc: view.byPath('/reserved-memory/dyn')!.loc, message: 'region /reserved-memory/dyn' },
+					{ loc: socRanges, message: 'dma-ranges of /soc@0' },
+				],
+			},
+		]);
+	});
+
+	// Near misses above: smmu-dev@1001000 and masked@3000000 have iommus (default answer: behind an
+	// IOMMU), low@90000000 is inside the window, leaf@1000000 itself is exempt as the first node.
+	it('skips devices behind an IOMMU, as the callback says', () => {
+		const view = tree();
+		const findings = check({ view, isBehindIommu: () => true });
+		expect(findings.map((f) => f.message.slice(0, 30))).toEqual(['dma-ranges of /odd@a0000000 is']);
+	});
+});
