@@ -5,6 +5,7 @@
  * resources the way the driver's `probe_device`/`device_group`/domain code does. Every call into a
  * plugin goes through the registry (registry.ts), which turns a throw into a `plugin-crashed` finding.
  */
+import { NEWEST_KERNEL } from '../probe/era';
 import type { DtNodeView, DtView, SourceRef } from '../types';
 import type { ResolvedProfile } from './profiles';
 
@@ -31,8 +32,8 @@ export interface KernelEra {
 	readonly version: readonly [number, number];
 }
 
-/** The kernel version assumed when the caller does not say. */
-export const DEFAULT_KERNEL_VERSION: readonly [number, number] = [6, 8];
+/** The kernel version assumed when the caller does not say: the newest, as everywhere else. */
+export const DEFAULT_KERNEL_VERSION: readonly [number, number] = [NEWEST_KERNEL.major, NEWEST_KERNEL.minor];
 
 /** True when `era` is at least `major.minor`. */
 export function eraAtLeast(era: KernelEra, major: number, minor: number): boolean {
