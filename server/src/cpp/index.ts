@@ -1,0 +1,138 @@
+/**
+ * The C preprocessor of the devicetree front-end: what `cpp -nostdinc -undef -x assembler-with-cpp`
+ * does to a board, in pure TypeScript, with a source map from every output offset back to where
+ * the text was written. See `createPreprocessor`.
+ */
+
+import { paths, type Diagnostic, type FileSystem, type SourceMap, type Span } from '../base/source';
+import { Engine, type FileCache } from './expand';
+import { lexFile, type LexedFile } from './lexer';
+
+export { MAX_INCLUDE_DEPTH } from './include';
+export { MAX_ARG_NESTING, MAX_MACRO_DEPTH, MAX_OUTPUT_TOKENS } from './expand';
+export { TokenSourceMap } from './output';
+
+/** Options of a run, as the command line of cpp gives them. */
+export interface PreprocessOptions {
+	/** `-I` directories, in order. */
+	includePaths: string[];
+	/** `-D NAME[=VAL]`; VAL defaults to 1. */
+	defines?: Array<{ name: string; value?: string }>;
+	/** `-U NAME`. */
+	undefs?: string[];
+	/** Emit gcc-style `# 12 "file" flags` markers and newlines like cpp, so the text can be fed to real dtc. */
+	lineMarkers?: boolean;
+}
+
+/** An `#include` directive met during the run. */
+export interface IncludeRecord {
+	/** The whole directive line. */
+	directive: Span;
+	/** The name between the quotes or angle brackets. */
+	spelled: string;
+	/** `<...>` form. */
+	system: boolean;
+	/** The file read, or undefined when it was not found. */
+	resolved: string | undefined;
+}
+
+/** A `#define` met during the run. */
+export interface MacroRecord {
+	name: string;
+	nameSpan: Span;
+	/** Parameter names of a function-like macro (`__VA_ARGS__` for `...`). */
+	params?: string[];
+	variadic?: boolean;
+	/** The replacement list as written (normalised spacing). */
+	body: string;
+}
+
+/** An outermost macro expansion written in a real file (for hover and go-to-definition). */
+export interface MacroUse {
+	name: string;
+	/** From the macro name to the closing parenthesis of its arguments. */
+	span: Span;
+	/** The definition, or undefined for builtins and command-line macros. */
+	definition: MacroRecord | undefined;
+}
+
+/** Everything a run produces. */
+export interface PreprocessResult {
+	text: string;
+	map: SourceMap;
+	diagnostics: Diagnostic[];
+	includes: IncludeRecord[];
+	macros: MacroRecord[];
+	macroUses: MacroUse[];
+	/** Every file read. */
+	files: string[];
+	/** Inactive conditional regions (whole lines between the directives). */
+	skipped: Span[];
+}
+
+/** A preprocessor bound to a file system, caching the lexed form of every file it reads. */
+export interface Preprocessor {
+	/** Preprocesses `file` (never throws; problems become diagnostics). */
+	preprocess(file: string, opts: PreprocessOptions): PreprocessResult;
+	/** Drops the cached lexing of one file (the editor changed it). */
+	invalidate(path: string): void;
+}
+
+class Cache implements FileCache {
+	private readonly byPath = new Map<string, { lf: LexedFile; index: number } | null>();
+	private readonly indexOf = new Map<string, number>();
+	private next = 0;
+
+	constructor(private readonly fs: FileSystem) {}
+
+	get(path: string): { lf: LexedFile; index: number } | undefined {
+		const hit = this.byPath.get(path);
+		if (hit !== undefined) return hit ?? undefined;
+		const text = this.fs.readFile(path);
+		if (text === undefined) {
+			this.byPath.set(path, null);
+			return undefined;
+		}
+		let index = this.indexOf.get(path);
+		if (index === undefined) {
+			index = this.next++;
+			this.indexOf.set(path, index);
+		}
+		const entry = { lf: lexFile(path, text, index), index };
+		this.byPath.set(path, entry);
+		return entry;
+	}
+
+	invalidate(path: string): void {
+		this.byPath.delete(paths.normalize(path));
+		this.byPath.delete(path);
+	}
+}
+
+/**
+ * Creates a preprocessor over `fs`. It caches the lexed form of each file, so that the boards of a
+ * kernel tree, which share `.dtsi` and header files, lex each file once; `invalidate` drops one.
+ */
+export function createPreprocessor(fs: FileSystem): Preprocessor {
+	const cache = new Cache(fs);
+	return {
+		preprocess(file: string, opts: PreprocessOptions): PreprocessResult {
+			const e = new Engine(cache, opts, file);
+			e.run();
+			const { text, map } = e.printer.finish(e.expansions, e.mainFile);
+			return {
+				text,
+				map,
+				diagnostics: e.diagnostics,
+				includes: e.includes,
+				macros: e.macroRecords,
+				macroUses: e.macroUses,
+				files: e.files,
+				skipped: e.skipped,
+			};
+		},
+		invalidate(path: string): void {
+			cache.invalidate(path);
+		},
+	};
+}
