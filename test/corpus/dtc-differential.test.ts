@@ -1,7 +1,7 @@
 /**
  * Differential test over the Linux arm64 corpus: every board is preprocessed with the real cpp,
  * compiled with the real dtc 1.6.1 (`-I dts -O dts`) and with ours; trees and printed text must
- * be identical. Boards that dtc rejects must be the known users of `&{label/path}` (newer than
+ * be identical. The whole front-end (our preprocessor, then ours) must give the same result too. Boards that dtc rejects must be the known users of `&{label/path}` (newer than
  * dtc 1.6.1), and for those, ours must resolve the references.
  */
 
@@ -11,6 +11,8 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { buildDts, printDts, type DtTree } from '../../server/src/dts/index.js';
 import { diffTrees } from '../dts/dtc-helper.js';
+import { createFrontend } from '../../server/src/model/board.js';
+import { diskFileSystem } from '../../server/src/node/disk-fs.js';
 
 const repoRoot = path.resolve(__dirname, '../..');
 const corpus = path.resolve(repoRoot, '../shared/corpus/linux-dts');
@@ -82,6 +84,11 @@ interface BoardResult {
 	errors: string[];
 	/** Kept only for boards dtc rejects (memory). */
 	tree?: DtTree;
+	/** The whole front-end (our preprocessor + ours): identical to dtc's output, and its errors. */
+	fullIdentical: boolean;
+	fullDiffs: string[];
+	fullErrors: string[];
+	fullTree?: DtTree;
 }
 
 describe('dtc differential over the arm64 corpus', () => {
@@ -94,6 +101,9 @@ describe('dtc differential over the arm64 corpus', () => {
 		const t0 = performance.now();
 		let next = 0;
 		const worker = async (): Promise<void> => {
+			// One front-end per worker, as the language server and the command line use it: shared
+			// .dtsi and header files are lexed once.
+			const frontend = createFrontend(diskFileSystem());
 			for (;;) {
 				const i = next++;
 				if (i >= selected.length) return;
@@ -120,7 +130,32 @@ describe('dtc differential over the arm64 corpus', () => {
 						diffs.push(`printed text differs at line ${k + 1}: expected ${JSON.stringify(a[k])}, actual ${JSON.stringify(b[k])}`);
 					}
 				}
-				results.push({ board, dtcOk: dtc.code === 0, dtcStderr: dtc.stderr, identical, diffs, oursMs, dtcMs: dtc.ms, errors, ...(dtc.code === 0 ? {} : { tree }) });
+				const full = frontend.resolve(path.join(corpus, board), {
+					includePaths: ['include', 'src', 'src/arm64'].map((d) => path.join(corpus, d)),
+					defines: [{ name: '__DTS__' }],
+				});
+				const fullPrinted = printDts(full.tree);
+				const fullErrors = full.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.span.file}:${d.span.start.line + 1}:${d.span.start.col + 1}: ${d.code}: ${d.message}`);
+				const fullIdentical = dtc.code === 0 && fullPrinted === dtc.stdout;
+				let fullDiffs: string[] = [];
+				if (dtc.code === 0 && !fullIdentical) {
+					fullDiffs = diffTrees(buildDts({ file: 'dtc-output', text: dtc.stdout }), full.tree);
+					if (fullDiffs.length === 0) fullDiffs.push('printed text differs');
+				}
+				results.push({
+					board,
+					dtcOk: dtc.code === 0,
+					dtcStderr: dtc.stderr,
+					identical,
+					diffs,
+					oursMs,
+					dtcMs: dtc.ms,
+					errors,
+					fullIdentical,
+					fullDiffs,
+					fullErrors,
+					...(dtc.code === 0 ? {} : { tree, fullTree: full.tree }),
+				});
 			}
 		};
 		await Promise.all([worker(), worker()]);
@@ -129,24 +164,29 @@ describe('dtc differential over the arm64 corpus', () => {
 		const rejected = results.filter((r) => !r.dtcOk);
 		const accepted = results.filter((r) => r.dtcOk);
 		const same = accepted.filter((r) => r.identical && r.errors.length === 0);
+		const fullSame = accepted.filter((r) => r.fullIdentical && r.fullErrors.length === 0);
 		const oursTotal = results.reduce((s, r) => s + r.oursMs, 0);
 		const dtcTotal = results.reduce((s, r) => s + r.dtcMs, 0);
 		console.log(
 			`corpus: ${results.length} boards, dtc accepted ${accepted.length}, identical ${same.length}/${accepted.length}; ` +
+				`whole front-end identical ${fullSame.length}/${accepted.length}; ` +
 				`ours ${(oursTotal / 1000).toFixed(2)} s, dtc ${(dtcTotal / 1000).toFixed(2)} s (sum per board, without cpp); wall ${(wall / 1000).toFixed(1)} s`,
 		);
 		for (const r of rejected) console.log(`dtc rejected ${r.board}: ${r.dtcStderr.split('\n')[0]}; ours: ${r.errors.length} errors`);
 		const report: string[] = [];
 		for (const r of accepted) {
-			if (r.identical && r.errors.length === 0) continue;
+			if (r.identical && r.errors.length === 0 && r.fullIdentical && r.fullErrors.length === 0) continue;
 			report.push(`${r.board}:`, ...r.errors.slice(0, 5).map((e) => `  error: ${e}`), ...r.diffs.slice(0, 20).map((d) => `  ${d}`));
+			report.push(...r.fullErrors.slice(0, 5).map((e) => `  whole front-end error: ${e}`), ...r.fullDiffs.slice(0, 20).map((d) => `  whole front-end: ${d}`));
 		}
 		expect(report.join('\n')).toBe('');
 		if (!only) {
 			expect(rejected.map((r) => r.board)).toEqual(Object.keys(labelPathBoards).sort());
 			for (const r of rejected) {
 				expect(r.errors).toEqual([]);
+				expect(r.fullErrors).toEqual([]);
 				labelPathBoards[r.board]!(r.tree!);
+				labelPathBoards[r.board]!(r.fullTree!);
 			}
 		}
 	});

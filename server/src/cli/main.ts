@@ -1,0 +1,70 @@
+/**
+ * `iommu-lens`: the command line. Thin: dispatches to one module per command (commands/), each of
+ * which parses its arguments, calls the front-end and the emulator, and prints.
+ * Exit codes (a contract with users' CI): 0 no error-severity finding, 1 at least one, 2 bad usage or
+ * unreadable input, 70 an internal error (a bug in iommu-lens).
+ */
+import { probe } from '../../../emulator/src';
+import { UsageError } from './args';
+import { check } from './commands/check';
+import { dump } from './commands/dump';
+import { simulate } from './commands/simulate';
+import { translate } from './commands/translate';
+import { EXIT_OK, EXIT_USAGE, type Io } from './common';
+
+declare const IOMMU_LENS_VERSION: string | undefined;
+const VERSION = typeof IOMMU_LENS_VERSION === 'string' ? IOMMU_LENS_VERSION : '0.0.0-dev';
+const EXIT_INTERNAL = 70;
+
+const COMMANDS: Record<string, (argv: readonly string[], io: Io) => number> = { check, simulate, translate, dump };
+
+const USAGE = `iommu-lens ${VERSION}: devicetree and IOMMU analysis for Linux SoC bring-up
+
+Usage:
+  iommu-lens check BOARD.dts [options]            every finding, compiler style or JSON
+  iommu-lens simulate BOARD.dts [options]         probe order: which IOMMU each master ends up behind
+  iommu-lens translate BOARD.dts NODE [options]   address, DMA and stream chains of one node
+  iommu-lens dump BOARD.dts [options]             the resolved tree, as dtc -O dts prints it
+  iommu-lens --version
+  iommu-lens COMMAND --help
+
+Exit status: 0 no error, 1 errors found, 2 bad usage or unreadable input.`;
+
+/** Runs the command line; returns the exit code. */
+export function run(argv: readonly string[], io: Io): number {
+	const [command, ...rest] = argv;
+	try {
+		if (command === undefined) {
+			io.err(`${USAGE}\n`);
+			return EXIT_USAGE;
+		}
+		if (command === '-h' || command === '--help') {
+			io.out(`${USAGE}\n`);
+			return EXIT_OK;
+		}
+		if (command === '--version') {
+			io.out(`${VERSION}\n`);
+			return EXIT_OK;
+		}
+		const handler = COMMANDS[command];
+		if (!handler) throw new UsageError(`unknown command '${command}' (try: iommu-lens --help)`);
+		return handler(rest, io);
+	} catch (error) {
+		if (error instanceof UsageError || error instanceof probe.KernelVersionError) {
+			io.err(`iommu-lens: ${error.message}\n`);
+			return EXIT_USAGE;
+		}
+		throw error;
+	}
+}
+
+if (require.main === module) {
+	let code: number;
+	try {
+		code = run(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd() });
+	} catch (error) {
+		process.stderr.write(`iommu-lens: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		code = EXIT_INTERNAL;
+	}
+	process.exitCode = code;
+}

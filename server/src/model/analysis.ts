@@ -1,0 +1,69 @@
+/**
+ * A board's whole analysis: the front-end's resolved tree, then the emulator's checks and probe
+ * simulation on it, with one kernel version for every part. Used by the command line and the
+ * language server; knows nothing about how results are printed.
+ */
+import { runChecks } from '../../../emulator/src/checks';
+import { iommu, probe, scenario as scenarios, type DtView, type Finding, type FindingId } from '../../../emulator/src';
+import type { Diagnostic, Span } from '../base/source';
+import { toDtView } from './dtview';
+import type { BoardOptions, Frontend, ResolvedBoard } from './board';
+
+export interface AnalysisOptions extends BoardOptions {
+	/** Kernel version `X.Y`; default: the newest the emulator knows. */
+	kernel?: string;
+	/** User SoC profiles (already validated with `iommu.validateProfile`). */
+	profiles?: iommu.UserProfiles;
+	/** What-ifs for the probe simulation. */
+	whatIf?: Omit<scenarios.Scenario, 'kernel'>;
+}
+
+/** One result item, from the front-end (a diagnostic) or the emulator (a finding), in one shape. */
+export interface ReportItem {
+	id: string;
+	severity: 'error' | 'warning' | 'info';
+	message: string;
+	span: Span;
+	related: Array<{ span: Span; message: string }>;
+	fix?: Finding['fix'];
+}
+
+export interface BoardAnalysis {
+	board: ResolvedBoard;
+	view: DtView;
+	/** Front-end diagnostics first, then the emulator's findings, each in their own order. */
+	items: ReportItem[];
+	/** The probe simulation of the board as written (plus `whatIf`). */
+	simulation: scenarios.ScenarioResult;
+}
+
+export function fromDiagnostic(d: Diagnostic): ReportItem {
+	return { id: d.code, severity: d.severity, message: d.message, span: d.span, related: (d.related ?? []).map((r) => ({ span: r.span, message: r.message })) };
+}
+
+export function fromFinding(f: Finding): ReportItem {
+	return {
+		id: f.id,
+		severity: f.severity,
+		message: f.message,
+		span: f.loc,
+		related: f.related.map((r) => ({ span: r.loc, message: r.message })),
+		...(f.fix ? { fix: f.fix } : {}),
+	};
+}
+
+/** Throws `probe.KernelVersionError` (its message names the bad value) for a bad `kernel`. */
+export function analyseBoard(frontend: Frontend, file: string, options: AnalysisOptions): BoardAnalysis {
+	const version = options.kernel !== undefined ? probe.parseKernelVersion(options.kernel) : probe.NEWEST_KERNEL;
+	const board = frontend.resolve(file, options);
+	const view = toDtView(board.tree);
+	const findings = runChecks({
+		view,
+		scenario: { ...options.whatIf, kernel: probe.formatKernelVersion(version) },
+		iommu: { era: { version: [version.major, version.minor] }, ...(options.profiles ? { profiles: options.profiles } : {}) },
+	});
+	const simulation = scenarios.runScenario(view, { ...options.whatIf, kernel: probe.formatKernelVersion(version) });
+	return { board, view, items: [...board.diagnostics.map(fromDiagnostic), ...findings.map(fromFinding)], simulation };
+}
+
+export type { FindingId };
