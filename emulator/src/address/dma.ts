@@ -4,15 +4,13 @@
  * `bus_dma_limit`, coherency (`of_dma_is_coherent()`), and whether an IOMMU sits in front.
  */
 import { type AddrRange, rangeOf } from '../addr';
-import { addressCellsFor, u32s } from '../dt/props';
+import { addressCellsFor, busAddressCells, busSizeCells, u32s } from '../dt/props';
 import type { DtNodeView, DtView, SourceRef } from '../types';
 import {
 	type AddressTranslation,
 	busKindOf,
 	dmaParentOf,
 	flagCells,
-	ownAddressCells,
-	ownSizeCells,
 	readNumber,
 	translateAddress,
 } from './translate';
@@ -97,9 +95,9 @@ export function dmaWindowsOf(view: DtView, owner: DtNodeView): { windows: DmaWin
 	const windows: DmaWindow[] = [];
 	const dropped: DmaWindow[] = [];
 	if (!prop || cells.length === 0) return { windows, dropped, trailingCells: 0 };
-	const na = ownAddressCells(owner);
-	const ns = ownSizeCells(owner);
-	const pna = owner.parent ? addressCellsFor(owner) : ownAddressCells(owner);
+	const na = busAddressCells(owner);
+	const ns = busSizeCells(owner);
+	const pna = owner.parent ? addressCellsFor(owner) : busAddressCells(owner);
 	const fna = flagCells(busKindOf(owner));
 	const np = na + pna + ns;
 	let i = 0;

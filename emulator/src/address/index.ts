@@ -11,8 +11,6 @@ export {
 	describeAddress,
 	dmaParentOf,
 	isPciBus,
-	ownAddressCells,
-	ownSizeCells,
 	type PciPhysHi,
 	type PciSpace,
 	type RangesProperty,
@@ -23,6 +21,8 @@ export {
 	type TranslationFailureReason,
 	type TranslationHop,
 } from './translate';
+/** `of_bus_n_addr_cells()` / `of_bus_n_size_cells()`: the cells a node gives its children (inherited, default 2/1). */
+export { busAddressCells, busSizeCells } from '../dt/props';
 export { decodeReg, type RegDecoding, type RegEntryTranslation, translateReg } from './reg';
 export {
 	cpuToDma,

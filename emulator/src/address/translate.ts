@@ -4,7 +4,7 @@
  * callbacks, `of_translate_one()` and the walk of `__of_translate_address()`. Each applied
  * `ranges`/`dma-ranges` level is returned as a hop with its source location.
  */
-import { addressCellsFor, baseName, parsePhandleArgs, str, strings, u32, u32s } from '../dt/props';
+import { addressCellsFor, baseName, busAddressCells, busSizeCells, parsePhandleArgs, str, strings, u32s } from '../dt/props';
 import type { DtNodeView, DtView, SourceRef } from '../types';
 
 /** The kernel's `OF_BAD_ADDR` is modelled as an explicit failure; this is the u64 mask of `of_read_number`. */
@@ -86,28 +86,11 @@ export function isPciBus(node: DtNodeView): boolean {
 	return type === 'pci' || type === 'pciex' || type === 'vci' || type === 'ht' || baseName(node) === 'pcie';
 }
 
-/**
- * `of_bus_n_addr_cells()`: the node's own `#address-cells`, else the nearest ancestor's, else 2.
- * (Unlike `busAddressCells()` in dt/props.ts, this inherits, as the kernel does.)
- */
-export function ownAddressCells(node: DtNodeView): number {
-	return u32(node, '#address-cells') ?? (node.parent ? addressCellsFor(node) : 2);
-}
-
-/** `of_bus_n_size_cells()`: as `ownAddressCells` for `#size-cells`, default 1. */
-export function ownSizeCells(node: DtNodeView): number {
-	for (let n: DtNodeView | undefined = node; n; n = n.parent) {
-		const v = u32(n, '#size-cells');
-		if (v !== undefined) return v;
-	}
-	return 1;
-}
-
 /** `of_match_bus()`: the first matching entry of `of_busses[]` (CONFIG_PCI assumed). */
 export function busKindOf(bus: DtNodeView): BusKind {
 	if (isPciBus(bus)) return 'pci';
 	if (baseName(bus) === 'isa') return 'isa';
-	if (ownAddressCells(bus) === 3) return 'default-flags';
+	if (busAddressCells(bus) === 3) return 'default-flags';
 	return 'default';
 }
 
@@ -121,7 +104,7 @@ export function countCells(kind: BusKind, child: DtNodeView): { na: number; ns: 
 	if (kind === 'pci') return { na: 3, ns: 2 };
 	if (kind === 'isa') return { na: 2, ns: 1 };
 	const parent = child.parent;
-	return { na: addressCellsFor(child), ns: parent ? ownSizeCells(parent) : 1 };
+	return { na: addressCellsFor(child), ns: parent ? busSizeCells(parent) : 1 };
 }
 
 /** `OF_CHECK_COUNTS()`: 1..4 address cells and a non-zero size. */

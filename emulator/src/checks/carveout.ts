@@ -31,6 +31,18 @@ function covered(windows: readonly AddrRange[], r: AddrRange): boolean {
 	return windows.some((w) => r.start >= w.start && r.end <= w.end);
 }
 
+/**
+ * Who uses a region in Linux: available nodes whose `memory-region` points at it, or the region
+ * itself when it has a `compatible` a driver binds (`qcom,rmtfs-mem`, `ramoops`, ...; a DMA pool is used
+ * through its consumers) or is `reusable` (CMA hands its pages out). A firmware carveout with none is only removed from the linear map.
+ */
+function usersOf(region: ReservedRegion): string[] {
+	const users = region.users.filter((u) => u.available).map((u) => u.node);
+	const ownDriver = region.compatibles.some((c) => c !== 'shared-dma-pool' && c !== 'restricted-dma-pool');
+	if (ownDriver || region.reusable) users.push(region.node);
+	return [...new Set(users)];
+}
+
 /** The `memory-region` entries the driver of `family` maps with `ioremap_wc()`. */
 function mappedByDriver(rp: RemoteProcessor, index: number): boolean {
 	if (rp.family === 'qcom-pas') return true;
@@ -69,10 +81,16 @@ export function check(ctx: CheckContext): Finding[] {
 				const rb = b.ranges.find((r) => overlaps(ra.range, r.range));
 				if (!rb) continue;
 				const [lo, hi] = ra.range.start <= rb.range.start ? [{ r: a, x: ra }, { r: b, x: rb }] : [{ r: b, x: rb }, { r: a, x: ra }];
+				const ua = usersOf(a);
+				const ub = usersOf(b);
+				const clash = ua.length > 0 && ub.length > 0 && !ua.every((u) => ub.includes(u));
+				const kernel = `OVERLAP DETECTED! ${lo.r.name} (${kernelAddr(lo.x.range.start)}--${kernelAddr(lo.x.range.end)}) overlaps with ${hi.r.name} (${kernelAddr(hi.x.range.start)}--${kernelAddr(hi.x.range.end)})`;
 				out.push({
 					id: 'carveout',
-					severity: 'error',
-					message: `OVERLAP DETECTED! ${lo.r.name} (${kernelAddr(lo.x.range.start)}--${kernelAddr(lo.x.range.end)}) overlaps with ${hi.r.name} (${kernelAddr(hi.x.range.start)}--${kernelAddr(hi.x.range.end)}): both users get the same memory.`,
+					severity: clash ? 'error' : 'warning',
+					message: clash
+						? `${kernel}: both users get the same memory (${ua.join(', ')} and ${ub.join(', ')}).`
+						: `${kernel}: the kernel logs this at boot; ${ua.length + ub.length === 0 ? 'no Linux driver uses either region' : `only ${[...new Set([...ua, ...ub])].join(', ')} use${new Set([...ua, ...ub]).size === 1 ? 's' : ''} the memory`}, so nothing is handed out twice.`,
 					loc: rb.loc,
 					related: [{ loc: ra.loc, message: `reg of ${a.node}` }],
 				});

@@ -19,8 +19,7 @@
 import { type AddrRange, formatRange } from '../addr';
 import { type DmaView, dmaView, dmaWindowsOf } from '../address/dma';
 import { reservedMemory } from '../address/reserved';
-import { ownAddressCells, ownSizeCells } from '../address/translate';
-import { addressCellsFor, compatibles, isAvailableInTree, u32s, walk } from '../dt/props';
+import { addressCellsFor, busAddressCells, busSizeCells, compatibles, isCompatible, isAvailableInTree, u32s, walk } from '../dt/props';
 import { remoteprocFamily } from '../rpmsg/remoteproc';
 import type { DtNodeView, Finding, RelatedRef } from '../types';
 import type { CheckContext } from './context';
@@ -52,7 +51,7 @@ export function check(ctx: CheckContext): Finding[] {
 	for (const node of walk(view.root)) {
 		const prop = node.property('dma-ranges');
 		if (!prop || prop.bytes.length === 0 || !isAvailableInTree(node)) continue;
-		const entry = ownAddressCells(node) + (node.parent ? addressCellsFor(node) : ownAddressCells(node)) + ownSizeCells(node);
+		const entry = busAddressCells(node) + (node.parent ? addressCellsFor(node) : busAddressCells(node)) + busSizeCells(node);
 		const count = (u32s(prop) ?? []).length;
 		const { windows, dropped, trailingCells } = dmaWindowsOf(view, node);
 		if (trailingCells > 0 || prop.bytes.length % 4 !== 0) {
@@ -80,6 +79,9 @@ export function check(ctx: CheckContext): Finding[] {
 	const views = new Map<string, DmaView>();
 	for (const node of walk(view.root)) {
 		if (!node.parent || compatibles(node).length === 0 || !isAvailableInTree(node)) continue;
+		// Only devices the kernel configures DMA for: not clients of a bus without sizes (i2c, spi,
+		// mdio, spmi: of_dma_configure() is never called for them) nor OPP tables (of_skipped_node_table).
+		if (busSizeCells(node.parent) === 0 || isCompatible(node, ['operating-points-v2'])) continue;
 		const dma = dmaView(view, node, opts);
 		views.set(node.path, dma);
 		if (dma.status !== 'broken-chain' || dma.behindIommu || !dma.breakAt) continue;
@@ -91,10 +93,15 @@ export function check(ctx: CheckContext): Finding[] {
 		const at = dma.breakAt;
 		if (!at) continue;
 		const names = devices.map((d) => d.path);
+		// Ignoring an identity dma-ranges (qcom `/soc@0`: `<0 0 0 0 0x10 0>`) changes only bus_dma_limit:
+		// the 1:1 fallback is what the window said anyway. That is info; an offset window is the warning.
+		const ignoredNode = view.byPath(at.ignored);
+		const ignoredWindows = ignoredNode ? dmaWindowsOf(view, ignoredNode).windows : [];
+		const identity = ignoredWindows.length > 0 && ignoredWindows.every((w) => w.cpu !== undefined && w.cpu.start === w.dma.start);
 		out.push({
 			id: 'dma-ranges',
-			severity: 'warning',
-			message: `${bus} has no dma-ranges although ${at.ignored} above it has: of_dma_get_range() returns -ENODEV for ${names.length === 1 ? names[0] : `${names.length} devices below it`}, so the dma-ranges of ${at.ignored} is ignored and their DMA addresses are taken 1:1 as CPU addresses with no bus_dma_limit.`,
+			severity: identity ? 'info' : 'warning',
+			message: `${bus} has no dma-ranges although ${at.ignored} above it has: of_dma_get_range() returns -ENODEV for ${names.length === 1 ? names[0] : `${names.length} devices below it`}, so the dma-ranges of ${at.ignored} is ignored and their DMA addresses are taken 1:1 as CPU addresses with no bus_dma_limit${identity ? ` (the ignored window is itself 1:1, so only the limit is lost)` : ''}.`,
 			loc: at.loc,
 			related: [{ loc: at.ignoredLoc, message: `dma-ranges of ${at.ignored} (ignored)` }, ...devices.map((d) => ({ loc: d.loc, message: `${d.path} gets no DMA map` }))],
 			fix: { kind: 'add-empty-dma-ranges', node: bus },

@@ -91,13 +91,28 @@ export function check(ctx: CheckContext): Finding[] {
 			if (!inst || bits === undefined || me.length === 0n) continue;
 			const last = me.outBase + me.length - 1n;
 			if (last >> BigInt(bits)) {
-				out.push({
-					id: 'stream-id-range',
-					severity: 'error',
-					message: `iommu-map entry ${me.index} of ${nameOf(h.node)} produces stream IDs up to ${hex(last)}, beyond ${nameOf(inst.node)}'s ${bits}-bit stream IDs: the PCI functions that get them are refused and run without IOMMU.`,
-					loc: me.loc,
-					related: [{ loc: inst.node.loc, message: `${nameOf(inst.node)} (profile: ${inst.profile.sources.join(', ')})` }],
-				});
+				const limit = 1n << BigInt(bits);
+				const related = [{ loc: inst.node.loc, message: `${nameOf(inst.node)} (profile: ${inst.profile.sources.join(', ')})` }];
+				if (me.outBase >> BigInt(bits)) {
+					out.push({
+						id: 'stream-id-range',
+						severity: 'error',
+						message: `iommu-map entry ${me.index} of ${nameOf(h.node)} produces stream IDs ${hex(me.outBase)}-${hex(last)}, beyond ${nameOf(inst.node)}'s ${bits}-bit stream IDs: every PCI function it maps is refused and runs without IOMMU.`,
+						loc: me.loc,
+						related,
+					});
+				} else {
+					// Only the tail leaves the width (amd-seattle maps the whole 16-bit RID space 1:1): only
+					// functions actually enumerated at those RIDs are refused, which the tree cannot tell.
+					const firstRid = me.idBase + (limit - me.outBase);
+					out.push({
+						id: 'stream-id-range',
+						severity: 'warning',
+						message: `iommu-map entry ${me.index} of ${nameOf(h.node)} produces stream IDs up to ${hex(last)}, beyond ${nameOf(inst.node)}'s ${bits}-bit stream IDs: a PCI function enumerated at RID ${hex(firstRid)} (bus ${hex(firstRid >> 8n)}) or above would be refused and run without IOMMU.`,
+						loc: me.loc,
+						related,
+					});
+				}
 			}
 		}
 	}

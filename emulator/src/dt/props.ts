@@ -86,14 +86,25 @@ export function sizeCellsFor(node: DtNodeView): number {
 	return 1;
 }
 
-/** The node's own `#address-cells` as a bus (for its children), with the kernel's default 2. */
+/**
+ * `of_bus_n_addr_cells()`: the `#address-cells` a node gives its children as a bus: its own
+ * property, else the nearest ancestor's, else 2 (as the kernel, which walks up from the node itself).
+ */
 export function busAddressCells(bus: DtNodeView): number {
-	return u32(bus, '#address-cells') ?? 2;
+	for (let n: DtNodeView | undefined = bus; n; n = n.parent) {
+		const v = u32(n, '#address-cells');
+		if (v !== undefined) return v;
+	}
+	return 2;
 }
 
-/** The node's own `#size-cells` as a bus (for its children), with the kernel's default 1. */
+/** `of_bus_n_size_cells()`: as `busAddressCells` for `#size-cells`, default 1. */
 export function busSizeCells(bus: DtNodeView): number {
-	return u32(bus, '#size-cells') ?? 1;
+	for (let n: DtNodeView | undefined = bus; n; n = n.parent) {
+		const v = u32(n, '#size-cells');
+		if (v !== undefined) return v;
+	}
+	return 1;
 }
 
 /** The unit address part of a node name (`iommu@15000000` → `15000000`), if any. */

@@ -59,6 +59,11 @@ export interface BuiltinProfile {
 	readonly name: string;
 	/** The first compatible that selects it (most specific). */
 	readonly compatible: string;
+	/**
+	 * Compatibles that exclude the profile: another instance of the same SoC that shares `compatible`
+	 * (sm8550's Adreno GPU SMMU is also `qcom,sm8550-smmu-500`, with its own, smaller geometry).
+	 */
+	readonly unless?: readonly string[];
 	readonly fields: ProfileFields;
 	/** Per field: `source: ...` when read from a source, `conservative: ...` when it is a safe bound. */
 	readonly provenance: Readonly<Partial<Record<ProfileField, string>>>;
@@ -74,6 +79,7 @@ export const BUILTIN_PROFILES: readonly BuiltinProfile[] = [
 	{
 		name: 'sdm845 apps_smmu (MMU-500)',
 		compatible: 'qcom,sdm845-smmu-500',
+		unless: ['qcom,adreno-smmu'],
 		fields: { streamIdBits: 16, smrMaskBits: 16, streamMatching: true, numContextBanks: 64, coherentWalk: false },
 		provenance: {
 			streamIdBits: 'source: MMU-500 implements 16-bit stream IDs (domain notes §3 IOMMU003)',
@@ -87,6 +93,7 @@ export const BUILTIN_PROFILES: readonly BuiltinProfile[] = [
 	{
 		name: 'sm8550 apps_smmu (MMU-500)',
 		compatible: 'qcom,sm8550-smmu-500',
+		unless: ['qcom,adreno-smmu'],
 		fields: { streamIdBits: 16, smrMaskBits: 16, streamMatching: true, numContextBanks: 96, coherentWalk: true },
 		provenance: {
 			streamIdBits: 'source: MMU-500 implements 16-bit stream IDs',
@@ -177,7 +184,9 @@ export function resolveProfile(
 		known = { ...known, ...fields };
 		for (const key of PROFILE_FIELDS) if (fields[key] !== undefined) provenance[key] = prov?.[key] ?? source;
 	};
-	const builtin = compatibles.map((c) => BUILTIN_PROFILES.find((p) => p.compatible === c)).find((p) => p !== undefined);
+	const builtin = compatibles
+		.map((c) => BUILTIN_PROFILES.find((p) => p.compatible === c && !(p.unless ?? []).some((u) => compatibles.includes(u))))
+		.find((p) => p !== undefined);
 	if (builtin) apply(builtin.fields, `builtin ${builtin.name}`, builtin.provenance);
 	for (const c of [...compatibles].reverse()) {
 		const fields = user?.byCompatible?.[c];

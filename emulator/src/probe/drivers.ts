@@ -481,6 +481,20 @@ const TABLE: readonly TableEntry[] = [
 		file: 'drivers/iommu/ipmmu-vmsa.c',
 		bus: 'platform',
 		compatibles: ['renesas,ipmmu-vmsa', 'renesas,ipmmu-r8a7795', 'renesas,ipmmu-r8a7796', 'renesas,ipmmu-r8a77965', 'renesas,ipmmu-r8a77990'],
+		// ipmmu_of_ids[] of later kernels. Versions: the first release after each table entry's commit
+		// date (blame of ipmmu-vmsa.c read via the search tool; merge windows are an assumption).
+		laterCompatibles: [
+			['renesas,ipmmu-r8a77970', v(4, 19)],
+			['renesas,ipmmu-r8a77995', v(4, 20)],
+			['renesas,ipmmu-r8a774c0', v(5, 1)],
+			['renesas,ipmmu-r8a774a1', v(5, 2)],
+			['renesas,ipmmu-r8a774b1', v(5, 6)],
+			['renesas,ipmmu-r8a77961', v(5, 9)],
+			['renesas,ipmmu-r8a774e1', v(5, 9)],
+			['renesas,ipmmu-r8a779a0', v(5, 13)],
+			['renesas,ipmmu-r8a77980', v(5, 16)],
+			['renesas,rcar-gen4-ipmmu-vmsa', v(6, 1)],
+		],
 		eras: [
 			{
 				// subsys_initcall(ipmmu_init); ipmmu_probe(): `if (!iommu_present(&platform_bus_type))

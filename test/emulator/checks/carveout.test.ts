@@ -67,7 +67,7 @@ describe('carveout', () => {
 	it('reports a firmware carveout without no-map, overlaps and regions outside /memory', () => {
 		const view = k3(['&r5f_dma', '&plain'], {
 			'plain: plain@a1000000': { reg: [0x0, 0xa1000000, 0x0, 0x100000] },
-			'ov@a0080000': { reg: [0x0, 0xa0080000, 0x0, 0x100000] },
+			'ov@a0080000': { compatible: 'qcom,rmtfs-mem', reg: [0x0, 0xa0080000, 0x0, 0x100000] },
 			'far@300000000': { reg: [0x3, 0x0, 0x0, 0x1000], 'no-map': true },
 		});
 		const rm = (p: string) => view.byPath(`/reserved-memory/${p}`)!;
@@ -77,15 +77,15 @@ describe('carveout', () => {
 				id: 'carveout',
 				severity: 'error',
 				message:
-					'OVERLAP DETECTED! r5f-dma-memory@a0000000 (0x00000000a0000000--0x00000000a0100000) overlaps with ov@a0080000 (0x00000000a0080000--0x00000000a0180000): both users get the same memory.',
+					'OVERLAP DETECTED! r5f-dma-memory@a0000000 (0x00000000a0000000--0x00000000a0100000) overlaps with ov@a0080000 (0x00000000a0080000--0x00000000a0180000): both users get the same memory (/bus@100000/r5fss@5c00000/r5f@5c00000 and /reserved-memory/ov@a0080000).',
 				loc: rm('ov@a0080000').property('reg')!.entryLoc(0, 4),
 				related: [{ loc: rm('r5f-dma-memory@a0000000').property('reg')!.entryLoc(0, 4), message: 'reg of /reserved-memory/r5f-dma-memory@a0000000' }],
 			},
 			{
 				id: 'carveout',
-				severity: 'error',
+				severity: 'warning',
 				message:
-					'OVERLAP DETECTED! ov@a0080000 (0x00000000a0080000--0x00000000a0180000) overlaps with r5f-memory@a0100000 (0x00000000a0100000--0x00000000a1000000): both users get the same memory.',
+					'OVERLAP DETECTED! ov@a0080000 (0x00000000a0080000--0x00000000a0180000) overlaps with r5f-memory@a0100000 (0x00000000a0100000--0x00000000a1000000): the kernel logs this at boot; only /reserved-memory/ov@a0080000 uses the memory, so nothing is handed out twice.',
 				loc: rm('ov@a0080000').property('reg')!.entryLoc(0, 4),
 				related: [{ loc: rm('r5f-memory@a0100000').property('reg')!.entryLoc(0, 4), message: 'reg of /reserved-memory/r5f-memory@a0100000' }],
 			},
@@ -150,5 +150,30 @@ describe('carveout', () => {
 				fix: { kind: 'fix-reserved-memory-root', node: '/reserved-memory', addressCells: 2, sizeCells: 2 },
 			},
 		]);
+	});
+
+	it('msm8998 sony-yoshino hyp_mem pattern: an enlarged firmware region over smem is logged by the kernel but hands nothing out twice (warning); kodiak rmtfs vs adsp heap (two users) is the error', () => {
+		const tree = (heapUser: boolean) =>
+			buildView({
+				'#address-cells': [2],
+				'#size-cells': [2],
+				'memory@80000000': { device_type: 'memory', reg: [0x0, 0x80000000, 0x0, 0x80000000] },
+				'reserved-memory': {
+					'#address-cells': [2],
+					'#size-cells': [2],
+					ranges: true,
+					'hyp_mem: memory@85800000': { reg: [0x0, 0x85800000, 0x0, 0x3700000], 'no-map': true },
+					'smem_mem: smem-mem@86000000': { reg: [0x0, 0x86000000, 0x0, 0x200000], 'no-map': true },
+				},
+				'smem': { compatible: 'qcom,smem', 'memory-region': ['&smem_mem'] },
+				...(heapUser ? { 'fw': { compatible: 'vendor,fw', 'memory-region': ['&hyp_mem'] } } : {}),
+			});
+		expect(check({ view: tree(false) }).map((f) => [f.severity, f.message])).toEqual([
+			[
+				'warning',
+				'OVERLAP DETECTED! memory@85800000 (0x0000000085800000--0x0000000088f00000) overlaps with smem-mem@86000000 (0x0000000086000000--0x0000000086200000): the kernel logs this at boot; only /smem uses the memory, so nothing is handed out twice.',
+			],
+		]);
+		expect(check({ view: tree(true) }).map((f) => f.severity)).toEqual(['error']);
 	});
 });

@@ -109,4 +109,36 @@ describe('dma-ranges', () => {
 		const findings = check({ view, isBehindIommu: () => true });
 		expect(findings.map((f) => f.message.slice(0, 30))).toEqual(['dma-ranges of /odd@a0000000 is']);
 	});
+
+	it('sc7180 geniqup pattern: a bus without dma-ranges under an identity /soc@0 window only loses bus_dma_limit (info); near miss: an offset window is the warning', () => {
+		const board = (socDmaRanges: number[]) =>
+			buildView({
+				'#address-cells': [2],
+				'#size-cells': [2],
+				'soc@0': {
+					compatible: 'simple-bus',
+					'#address-cells': [2],
+					'#size-cells': [2],
+					ranges: true,
+					'dma-ranges': socDmaRanges,
+					'geniqup@8c0000': {
+						compatible: 'qcom,geni-se-qup',
+						'#address-cells': [2],
+						'#size-cells': [2],
+						ranges: true,
+						// i2c clients get no of_dma_configure(): never reported.
+						'i2c@880000': { compatible: 'qcom,geni-i2c', reg: [0x0, 0x880000, 0x0, 0x4000], '#address-cells': [1], '#size-cells': [0], 'codec@1a': { compatible: 'vendor,codec', reg: [0x1a] } },
+						'sub@890000': {
+							compatible: 'simple-bus',
+							'#address-cells': [2],
+							'#size-cells': [2],
+							ranges: true,
+							'dev@890000': { compatible: 'vendor,dev', reg: [0x0, 0x890000, 0x0, 0x1000] },
+						},
+					},
+				},
+			});
+		expect(check({ view: board([0x0, 0x0, 0x0, 0x0, 0x10, 0x0]) }).map((f) => f.severity)).toEqual(['info']);
+		expect(check({ view: board([0x0, 0x0, 0x0, 0x80000000, 0x0, 0x80000000]) }).map((f) => f.severity)).toEqual(['warning']);
+	});
 });

@@ -18,7 +18,7 @@ describe('fastrpc-no-iommus', () => {
 				'#address-cells': [1],
 				'#size-cells': [0],
 				'compute-cb@3': { compatible: 'qcom,fastrpc-compute-cb', reg: [3] },
-				'compute-cb@4': { compatible: 'qcom,fastrpc-compute-cb', reg: [4], status: 'disabled' },
+				'compute-cb@4': { compatible: 'qcom,fastrpc-compute-cb', reg: [4], iommus: ['&apps_smmu', 0x1824, 0x0], status: 'disabled' },
 			},
 		});
 		expect(check({ view })).toEqual([
@@ -54,6 +54,25 @@ describe('fastrpc-no-iommus', () => {
 			[
 				view.byPath(`${CH}/compute-cb@4`)!.property('iommus')!.loc,
 				`${CH}/compute-cb@4 lists iommus, but no enabled IOMMU translates it: the device runs without an IOMMU, so its buffers reach the DSP as physical addresses tagged with sid 4 instead of IOVAs, and the DSP faults.`,
+			],
+		]);
+	});
+
+	it('msm8916 / sdm845 SLPI pattern: a channel none of whose CBs has iommus is a DSP on physical addresses (info, not error)', () => {
+		const view = sdm845({
+			adspFastrpc: {
+				compatible: 'qcom,fastrpc',
+				'qcom,glink-channels': 'fastrpcglink-apps-dsp',
+				label: 'adsp',
+				'#address-cells': [1],
+				'#size-cells': [0],
+				'cb@1': { compatible: 'qcom,fastrpc-compute-cb', reg: [1] },
+			},
+		});
+		expect(check({ view }).map((f) => [f.severity, f.message])).toEqual([
+			[
+				'info',
+				`${CH}/cb@1 has no iommus, nor has any compute CB of its channel: fastrpc gives the DSP physical addresses (tagged with sid 1), which is right only when no SMMU context sits between this DSP and memory.`,
 			],
 		]);
 	});

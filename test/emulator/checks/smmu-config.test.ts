@@ -56,4 +56,18 @@ describe('smmu-config', () => {
 	it('stays silent on an sdm845-like apps_smmu with 64 context interrupts', () => {
 		expect(run(check, { 'apps_smmu: iommu@15000000': appsSmmu(), 'dev@2': { iommus: ['&apps_smmu', 1, 0] } })).toEqual([]);
 	});
+
+	it('sm8550 adreno_smmu pattern: the GPU SMMU shares the SoC compatible but not the apps_smmu profile (NUMCB 96)', () => {
+		const gpu = (interrupts: number) => ({
+			compatible: ['qcom,sm8550-smmu-500', 'qcom,adreno-smmu', 'qcom,smmu-500', 'arm,mmu-500'],
+			'#iommu-cells': [2],
+			'#global-interrupts': [1],
+			interrupts: Array.from({ length: interrupts }, (_, i) => [0, 600 + i, 4]).flat(),
+		});
+		// 1 global + 24 context interrupts: fine for the GPU SMMU (no profile: NUMCB unknown).
+		expect(run(check, { 'adreno_smmu: iommu@3da0000': gpu(25) })).toEqual([]);
+		// Near miss: the apps SMMU with the same interrupts is held to the profile's 96 context banks.
+		const apps = { ...gpu(25), compatible: ['qcom,sm8550-smmu-500', 'qcom,smmu-500', 'arm,mmu-500'] };
+		expect(run(check, { 'apps_smmu: iommu@15000000': apps }).map((f) => f.message.split(':')[1]?.trim())).toEqual(['found only 24 context irq(s) but 96 required']);
+	});
 });

@@ -59,4 +59,21 @@ describe('stream-id-range', () => {
 	it('stays silent on the same wide SID on an SMMU without a profile number (silent)', () => {
 		expect(run(check, { 'smmu: iommu@1': { compatible: 'arm,mmu-500', '#iommu-cells': [1], '#global-interrupts': [1] }, 'dev@2': { iommus: ['&smmu', 0x8000] } })).toEqual([]);
 	});
+
+	it('amd-seattle pattern: an iommu-map of the whole RID space onto a 15-bit MMU-401 is a warning; near miss: a map whose first SID is already out of range is an error', () => {
+		const smmu = { compatible: 'arm,mmu-401', '#iommu-cells': [1], '#global-interrupts': [1], interrupts: [0, 333, 4, 0, 333, 4] };
+		const pcie = (outBase: number, length: number) => ({ device_type: 'pci', '#address-cells': [3], '#size-cells': [2], 'iommu-map': [0x0, '&pcie_smmu', outBase, length] });
+		expect(run(check, { 'pcie_smmu: iommu@e0a00000': smmu, 'pcie0: pcie@f0000000': pcie(0x0, 0x10000) }).map((f) => [f.severity, f.message])).toEqual([
+			[
+				'warning',
+				"iommu-map entry 0 of &pcie0 produces stream IDs up to 0xffff, beyond &pcie_smmu's 15-bit stream IDs: a PCI function enumerated at RID 0x8000 (bus 0x80) or above would be refused and run without IOMMU.",
+			],
+		]);
+		expect(run(check, { 'pcie_smmu: iommu@e0a00000': smmu, 'pcie0: pcie@f0000000': pcie(0x8000, 0x100) }).map((f) => [f.severity, f.message])).toEqual([
+			[
+				'error',
+				"iommu-map entry 0 of &pcie0 produces stream IDs 0x8000-0x80ff, beyond &pcie_smmu's 15-bit stream IDs: every PCI function it maps is refused and runs without IOMMU.",
+			],
+		]);
+	});
 });

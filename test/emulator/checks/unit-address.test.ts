@@ -47,7 +47,7 @@ describe('unit-address', () => {
 		const n = (p: string) => view.byPath(p)!;
 		const finding = (path: string, message: string, expected: string) => ({
 			id: 'unit-address',
-			severity: 'warning',
+			severity: 'info',
 			message,
 			loc: n(path).loc,
 			related: [{ loc: n(path).property('reg')!.entryLoc(0, n(path).parent!.property('device_type') ? 5 : 4), message: 'first reg entry' }],
@@ -71,7 +71,7 @@ describe('unit-address', () => {
 			),
 			{
 				id: 'unit-address',
-				severity: 'warning',
+				severity: 'info',
 				message: 'remote processor /soc@0/remoteproc@17300000 has a unit address but no reg or ranges: the kernel has no address for it, so the name promises a location nothing describes.',
 				loc: n('/soc@0/remoteproc@17300000').loc,
 				related: [],
