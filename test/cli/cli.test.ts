@@ -105,6 +105,8 @@ describe('iommu-lens (command line)', () => {
 		expect(res.stdout).toContain('memory-region[0] → /reserved-memory/dsp@8b000000: 0x8b000000-0x8cffffff [no-map]');
 		const cb = cli(['translate', EXAMPLE[0]!, '/soc@0/remoteproc@17300000/glink-edge/fastrpc/compute-cb@3', ...EXAMPLE.slice(1)]);
 		expect(cb.stdout).toContain('SID 0x1803');
+		expect(cb.stdout).toContain('reg[0]: 0x3 on a bus without sizes (#size-cells = <0>): an address on that bus, not memory-mapped');
+		expect(cb.stdout).toContain('session 0: sid 3: the DSP sees iova | 0x300000000 (iova + (3 << 32))');
 		expect(cli(['translate', EXAMPLE[0]!, 'nosuchlabel', ...EXAMPLE.slice(1)]).code).toBe(1);
 	});
 

@@ -3,7 +3,8 @@
  * what the editor's hovers show (inside a code block). Each hop names the source place that produced
  * it, as `file:line` (1-based). Pure: it reads the emulator's plain-data answers only.
  */
-import { address, formatRange, hex, iommu, type DtNodeView, type DtView, type SourceRef } from '../../../emulator/src';
+import { address, formatRange, hex, iommu, rpmsg, type DtNodeView, type DtView, type SourceRef } from '../../../emulator/src';
+import { sizeCellsFor } from '../../../emulator/src/dt/props';
 
 /** `file:line` (1-based) with the file relative to `base` when inside it. */
 export type PlaceFormatter = (ref: SourceRef) => string;
@@ -40,6 +41,8 @@ export function explainNode(view: DtView, node: DtNodeView, options: ExplainOpti
 	}
 	const streams = iommu.describeStreams(options.topology, node, options.report);
 	if (streams.length > 0) sections.push(streamSection(streams));
+	const fastrpc = fastrpcSection(view, node);
+	if (fastrpc) sections.push(fastrpc);
 	const regions = memoryRegionSection(view, node, options.place);
 	if (regions) sections.push(regions);
 	if (options.rid !== undefined) sections.push(ridSection(view, node, options.rid, options.place));
@@ -51,6 +54,11 @@ function regChain(view: DtView, node: DtNodeView, place: PlaceFormatter): Sectio
 	const lines: string[] = [];
 	for (const entry of address.translateReg(view, node)) {
 		const name = entry.name ? ` "${entry.name}"` : '';
+		// A bus without sizes (i2c, spi, fastrpc sessions, ...) numbers its children; nothing to translate.
+		if (entry.translation.failure?.reason === 'bad-cell-count' && sizeCellsFor(node) === 0) {
+			lines.push(`reg[${entry.index}]${name}: ${hex(entry.busAddress)} on a bus without sizes (#size-cells = <0>): an address on that bus, not memory-mapped  (${place(entry.loc)})`);
+			continue;
+		}
 		lines.push(`reg[${entry.index}]${name}: ${hex(entry.busAddress)} size ${hex(entry.size)}  (${place(entry.loc)})`);
 		for (const hop of entry.translation.hops) {
 			const how = hop.mode === 'empty' ? 'empty ranges: 1:1' : hop.mode === 'missing' ? 'no ranges' : `ranges[${hop.entryIndex ?? 0}]`;
@@ -88,6 +96,19 @@ function streamSection(streams: readonly iommu.StreamView[]): Section {
 		lines.push(`  ${s.status}${s.error ? `: ${s.error}` : ''}${s.consequence ? ` — ${s.consequence}` : ''}`);
 	}
 	return { title: 'IOMMU streams', lines };
+}
+
+function fastrpcSection(view: DtView, node: DtNodeView): Section | undefined {
+	for (const channel of rpmsg.fastrpcChannels(view)) {
+		const sessions = channel.sessions.filter((x) => x.cb === node.path);
+		if (sessions.length === 0) continue;
+		const lines = [`channel ${channel.node} (label "${channel.label ?? '?'}"${channel.remoteproc ? `, on ${channel.remoteproc}` : ''})`];
+		for (const x of sessions) {
+			lines.push(`session ${x.index}: sid ${x.sid}${x.duplicate ? ' (a qcom,nsessions copy)' : ''}: the DSP sees iova | ${hex(x.dspAddressBase)} (iova + (${x.sid} << 32))`);
+		}
+		return { title: 'FastRPC', lines };
+	}
+	return undefined;
 }
 
 function memoryRegionSection(view: DtView, node: DtNodeView, place: PlaceFormatter): Section | undefined {
