@@ -20,7 +20,7 @@ import { type AddrRange, formatRange } from '../addr';
 import { type DmaView, dmaView, dmaWindowsOf } from '../address/dma';
 import { reservedMemory } from '../address/reserved';
 import { addressCellsFor, busAddressCells, busSizeCells, compatibles, isCompatible, isAvailableInTree, u32s, walk } from '../dt/props';
-import { remoteprocFamily } from '../rpmsg/remoteproc';
+import { populatedByRpmsgDriver, remoteprocFamily, rpmsgNodeRole } from '../rpmsg/remoteproc';
 import type { DtNodeView, Finding, RelatedRef } from '../types';
 import type { CheckContext } from './context';
 import { behindIommu } from './util';
@@ -80,11 +80,17 @@ export function check(ctx: CheckContext): Finding[] {
 	for (const node of walk(view.root)) {
 		if (!node.parent || compatibles(node).length === 0 || !isAvailableInTree(node)) continue;
 		// Only devices the kernel configures DMA for: not clients of a bus without sizes (i2c, spi,
-		// mdio, spmi: of_dma_configure() is never called for them) nor OPP tables (of_skipped_node_table).
-		if (busSizeCells(node.parent) === 0 || isCompatible(node, ['operating-points-v2'])) continue;
+		// mdio, spmi: of_dma_configure() is never called for them) nor OPP tables (of_skipped_node_table),
+		// nor rpmsg edges, channels and APR/GPR services (rpmsg/APR devices); but the children an rpmsg
+		// driver populates as platform devices (fastrpc compute-cb, q6asm dais) are, whatever the
+		// #size-cells of their parent.
+		if (rpmsgNodeRole(node) !== undefined || isCompatible(node, ['operating-points-v2'])) continue;
+		if (busSizeCells(node.parent) === 0 && !populatedByRpmsgDriver(node)) continue;
 		const dma = dmaView(view, node, opts);
 		views.set(node.path, dma);
-		if (dma.status !== 'broken-chain' || dma.behindIommu || !dma.breakAt) continue;
+		// Behind an IOMMU too: of_dma_configure() still reads the chain, and the lost window takes
+		// bus_dma_limit (which also caps the IOVA allocator) with it.
+		if (dma.status !== 'broken-chain' || !dma.breakAt) continue;
 		const entry = breaks.get(dma.breakAt.node) ?? { view: dma, devices: [] };
 		entry.devices.push(node);
 		breaks.set(dma.breakAt.node, entry);

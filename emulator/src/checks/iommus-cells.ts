@@ -26,13 +26,19 @@ export function check(ctx: CheckContext): Finding[] {
 		if (!prop || !list) continue;
 		const first = m.entries[0];
 		const target = first?.target;
-		const trouble = m.entries.find((e) => e.problem === 'empty' || e.problem === 'truncated' || e.problem === 'no-target' || (e.target && e.target !== target && !e.instance));
+		// A stray cell that happens to be the target's own phandle parses as a duplicate entry
+		// (`<&mmu 1>` with #iommu-cells = <0> and &mmu = phandle 1): only a re-split explains it.
+		const duplicate = m.entries.find((e, i) => e.target !== undefined && m.entries.slice(0, i).some((p) => p.target === e.target && p.args.length === e.args.length && p.args.every((a, j) => a === e.args[j])));
+		const broken = m.entries.find((e) => e.problem === 'empty' || e.problem === 'truncated' || e.problem === 'no-target' || (e.target && e.target !== target && !e.instance));
+		const trouble = broken ?? duplicate;
 		if (!trouble || !target || !first.instance) continue;
 		const n = u32(target, '#iommu-cells') ?? 0;
-		// Try other per-entry counts: every chunk must start with the first entry's phandle.
+		// Try other per-entry counts: every chunk must start with the first entry's phandle. One chunk is
+		// enough when it carries more cells than #iommu-cells (`<&mmu 5>` for a 0-cell IOMMU).
 		let written: number | undefined;
 		for (let k = 0; k <= 3; k++) {
-			if (k === n || list.length % (1 + k) !== 0 || list.length / (1 + k) < 2) continue;
+			const single = k > n && (trouble.target === undefined || trouble.target === target);
+			if (k === n || list.length % (1 + k) !== 0 || list.length / (1 + k) < (single ? 1 : 2)) continue;
 			let ok = true;
 			for (let i = 0; i < list.length; i += 1 + k) if (list[i] !== target.phandle) ok = false;
 			if (ok) {
@@ -48,7 +54,7 @@ export function check(ctx: CheckContext): Finding[] {
 			out.push({
 				id: 'iommus-cells',
 				severity: 'error',
-				message: `${masterName(m)} writes ${written} cell(s) per iommus entry but ${nameOf(target)} has #iommu-cells = <${n}>: of_parse_phandle_with_args() splits the list by ${n}, so entry ${trouble.index} onward is misread (${describeTrouble(trouble.problem)}) and the device ${trouble.problem === 'empty' || trouble.problem === 'truncated' || trouble.problem === 'no-target' ? 'uses only the entries before it' : 'gets bogus stream IDs'}.`,
+				message: `${masterName(m)} writes ${written} cell(s) per iommus entry but ${nameOf(target)} has #iommu-cells = <${n}>: of_parse_phandle_with_args() splits the list by ${n}, so entry ${trouble.index} onward is misread (${trouble === broken ? describeTrouble(trouble.problem) : `a stray cell is read as a phandle and happens to be ${nameOf(target)}'s own, making a duplicate entry`}) and the device ${trouble !== broken ? 'works only by luck' : trouble.problem === 'empty' || trouble.problem === 'truncated' || trouble.problem === 'no-target' ? 'uses only the entries before it' : 'gets bogus stream IDs'}.`,
 				loc: prop.loc,
 				related: [{ loc: target.property('#iommu-cells')?.loc ?? target.loc, message: `#iommu-cells = <${n}> on ${nameOf(target)}` }],
 				fix: {
@@ -63,7 +69,7 @@ export function check(ctx: CheckContext): Finding[] {
 			});
 			continue;
 		}
-		if (trouble.problem === 'truncated' || trouble.problem === 'empty') {
+		if (trouble === broken && (trouble.problem === 'truncated' || trouble.problem === 'empty')) {
 			out.push({
 				id: 'iommus-cells',
 				severity: 'error',
@@ -82,6 +88,18 @@ export function check(ctx: CheckContext): Finding[] {
 		if (!accepted || inst.iommuCells === undefined || accepted.includes(inst.iommuCells) || !inst.available) continue;
 		const users: RelatedRef[] = [];
 		for (const m of t.masters) for (const e of m.entries) if (e.instance === inst && m.available) users.push({ loc: e.loc, message: `${masterName(m)} uses ${nameOf(inst.node)}` });
+		if (inst.plugin?.id === 'arm-smmu-v3' && inst.iommuCells > 1) {
+			// arm_smmu_of_xlate() adds only args[0] (the StreamID): every further cell is parsed past and ignored.
+			out.push({
+				id: 'iommus-cells',
+				severity: 'warning',
+				message: `${nameOf(inst.node)} (Arm SMMUv3) has #iommu-cells = <${inst.iommuCells}>, but the arm,smmu-v3 binding takes exactly 1 (the StreamID): of_parse_phandle_with_args() reads ${inst.iommuCells} cells per iommus entry and arm_smmu_of_xlate() uses only the first, so the other ${inst.iommuCells - 1} cell(s) of every entry are ignored (an SMR-style mask has no meaning on SMMUv3). A binding violation: masters still get their StreamIDs.`,
+				loc: inst.node.property('#iommu-cells')?.loc ?? inst.node.loc,
+				related: users,
+				fix: { kind: 'set-iommu-cells', nodePath: inst.path, cells: 1 },
+			});
+			continue;
+		}
 		const decodeError = t.masters.flatMap((m) => m.entries).find((e) => e.instance === inst && e.decode?.kind === 'error');
 		const kernel = decodeError?.decode?.kind === 'error' && decodeError.decode.kernelPrints ? ` The driver says "${decodeError.decode.message}" and the master runs without IOMMU.` : ' Masters\' specifiers do not carry what the driver expects.';
 		out.push({

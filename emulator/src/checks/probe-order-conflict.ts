@@ -54,8 +54,10 @@ export function check(ctx: CheckContext): Finding[] {
 				const o = lostUnder(m, owner);
 				return o ? [`${m.path} (${describeOutcome(o.outcome)})`] : [];
 			});
-			return lost.length === 0 ? `if ${owner} wins, no master loses its IOMMU` : `if ${owner} wins, ${names(lost)} lose their IOMMU`;
+			return lost.length === 0 ? `if ${owner} wins, no master loses its IOMMU` : `if ${owner} wins, ${names(lost)} ${lost.length === 1 ? 'loses its' : 'lose their'} IOMMU`;
 		});
+		// The cases start a new sentence.
+		const casesText = cases.join('; ');
 		const instances = result.instances.filter((i) => i.driver !== undefined && fighters.has(i.driver));
 		const loser = instances.find((i) => i.driver !== bus.owner) ?? instances[0];
 		if (!loser) continue;
@@ -66,7 +68,7 @@ export function check(ctx: CheckContext): Finding[] {
 		out.push({
 			id: 'probe-order-conflict',
 			severity: 'error',
-			message: `Kernel ${result.version} installs IOMMU ops per bus: ${names(bus.candidates)} all call bus_set_iommu() on the ${busNames.join(', ')} bus${busNames.length > 1 ? 'es' : ''} and only the first owns each; ${decided}. ${cases.join('; ')}.`,
+			message: `Kernel ${result.version} installs IOMMU ops per bus: ${names(bus.candidates)} all call bus_set_iommu() on the ${busNames.join(', ')} bus${busNames.length > 1 ? 'es' : ''} and only the first owns each; ${decided}. ${casesText.charAt(0).toUpperCase()}${casesText.slice(1)}.`,
 			loc: loser.loc,
 			related,
 		});

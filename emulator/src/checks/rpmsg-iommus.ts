@@ -12,18 +12,14 @@
  * (the `qcom,fastrpc-compute-cb` pattern), which `of_platform_populate()` turns into a DMA master.
  */
 import { compatibles, isAvailableInTree, walk } from '../dt/props';
-import { isEdgeNode } from '../rpmsg/remoteproc';
+import { RPMSG_ROLE_NAMES, rpmsgNodeRole } from '../rpmsg/remoteproc';
 import type { DtNodeView, Finding } from '../types';
 import type { CheckContext } from './context';
 
-/** What kind of non-DMA-master a node is, or undefined when it may be a platform device. */
+/** What kind of non-DMA-master a node is (the shared rpmsg role classifier), or undefined when it may be a platform device. */
 function nonMasterRole(node: DtNodeView): string | undefined {
-	if (isEdgeNode(node)) return 'GLINK/SMD edge node';
-	const parent = node.parent;
-	if (parent && isEdgeNode(parent)) return 'rpmsg channel node';
-	const grand = parent?.parent;
-	if (parent && grand && isEdgeNode(grand) && compatibles(parent).some((c) => c.startsWith('qcom,apr') || c === 'qcom,gpr')) return 'APR/GPR service node';
-	return undefined;
+	const role = rpmsgNodeRole(node);
+	return role ? RPMSG_ROLE_NAMES[role] : undefined;
 }
 
 /** Runs the `rpmsg-iommus` check. */

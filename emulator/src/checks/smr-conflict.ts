@@ -2,8 +2,10 @@
  * Finding: smr-conflict
  *
  * Triggers when two stream-match entries on one arm-smmu overlap without one entirely covering the
- * other (`!((id1 ^ id2) & ~(mask1 | mask2))`), or when a master's later entry covers an earlier entry
- * of its own. The kernel: `arm_smmu_find_sme()` returns -EINVAL — silently, mainline has no message;
+ * other (`!((id1 ^ id2) & ~(mask1 | mask2))`), or when a later entry (of the same master, or of a
+ * master later in document order) covers an earlier one: `arm_smmu_find_sme()` reuses an existing SMR
+ * only for a new entry entirely inside it, so the covering entry attached second meets a partial
+ * overlap. The kernel: `arm_smmu_find_sme()` returns -EINVAL — silently, mainline has no message;
  * of_iommu only logs "Adding to IOMMU failed: -22" at debug level — and the master allocated second runs
  * without the IOMMU. Between two masters the loser depends on probe order (the message names both); in
  * one master it always fails.
@@ -27,6 +29,19 @@ export function check(ctx: CheckContext): Finding[] {
 				loc: b.loc,
 				related: [{ loc: a.loc, message: `entry ${a.entry.index}: ${label(a)}, entirely covered by entry ${b.entry.index}` }],
 				fix: { kind: 'drop-iommus-entry', nodePath: a.master.ref.node.path, entryIndex: a.entry.index },
+			});
+			continue;
+		}
+		if (!sameMaster && relation === 'b-covers-a') {
+			// The narrower entry comes first in document order (the order the kernel creates and probes
+			// the devices): arm_smmu_find_sme() reuses an SMR only for a new entry entirely inside it, so the
+			// wider entry meets a partial overlap.
+			out.push({
+				id: 'smr-conflict',
+				severity: 'error',
+				message: `${claimText(b)} covers ${claimText(a)} on ${smmu}, but the narrower entry is attached first: arm_smmu_find_sme() reuses an SMR only for a new entry entirely inside it, so in document order (the order the kernel probes) it returns -EINVAL (silently) for ${masterName(b.master)}, which runs without the IOMMU. Only if ${masterName(b.master)} probes first do the two share one stream-match entry instead. List the wider entry's master first or give them distinct SIDs.`,
+				loc: b.loc,
+				related: [{ loc: a.loc, message: `${masterName(a.master)}: ${label(a)}, attached first in document order` }],
 			});
 			continue;
 		}

@@ -6,7 +6,9 @@
  * entirely covering the other, the same SMMUv3 StreamID, qcom context or virtio endpoint.
  * The kernel (arm-smmu): `arm_smmu_find_sme()` reuses the SMR and `arm_smmu_device_group()` forces both
  * devices into one IOMMU group and context bank: no isolation between them; if the master with the
- * narrower entry is attached first, the wider one gets -EINVAL instead (probe-order dependent).
+ * narrower entry is attached first, the wider one gets -EINVAL instead (probe-order dependent; when the
+ * narrower entry comes first in document order, that is the default outcome and the pair is
+ * `smr-conflict` instead).
  * SMMUv3: "stream %u already in tree" (-EINVAL, up to 6.7) or "Aliasing StreamID 0x%x (from %s)
  * unsupported, expect DMA to be broken" (6.8 on, era boundary unverified) for the second master.
  * A host's own `iommus` covering its `iommu-map` outputs is `pcie-iommus-overlap` instead.
@@ -26,7 +28,8 @@ export function check(ctx: CheckContext): Finding[] {
 		if (a.kind === 'entry' && b.kind === 'entry' && a.master === b.master) continue;
 		if (claimNode(a) === claimNode(b)) continue;
 		const smrs = usesSmrs(a.instance);
-		if (a.kind === 'entry' && b.kind === 'entry' && smrs && relation === 'partial') continue;
+		// Partial overlaps, and a covering entry attached after the entry it covers (document order), are smr-conflict.
+		if (a.kind === 'entry' && b.kind === 'entry' && smrs && (relation === 'partial' || relation === 'b-covers-a')) continue;
 		const pluginId = a.instance.plugin?.id;
 		const iommu = nameOf(a.instance.node);
 		let message: string;

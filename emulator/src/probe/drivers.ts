@@ -124,6 +124,10 @@ export interface DriverFacts {
 	/** Where the facts come from, for hovers. */
 	readonly provenance: string;
 	readonly loc?: SourceRef;
+	/** Where each compatible is written (facts read from C sources). */
+	readonly compatibleLocs?: Readonly<Record<string, SourceRef>>;
+	/** Why the driver is built `build` (facts read from C sources with a configuration): the Kconfig symbol and its reason. */
+	readonly buildSource?: { readonly symbol?: string; readonly why: string; readonly loc?: SourceRef };
 }
 
 /** One era of a table entry: facts valid from `since` (inclusive) to `until` (exclusive). */
@@ -338,6 +342,11 @@ const TABLE: readonly TableEntry[] = [
 		file: 'drivers/iommu/arm/arm-smmu/qcom_iommu.c',
 		bus: 'platform',
 		compatibles: ['qcom,msm-iommu-v1'],
+		// qcom_iommu_of_match never lists SoC compatibles such as "qcom,msm8953-iommu": MSM8953's GPU IOMMU
+		// ("qcom,msm8953-iommu", "qcom,msm-iommu-v2") binds through the generic "qcom,msm-iommu-v2", added
+		// by "iommu/qcom: Add support for QSMMUv2 and QSMMU-500 secured contexts" (series v5 posted
+		// 2023-06-22). Version unverified: assumed merged for v6.5 (read the patch, not the release tag).
+		laterCompatibles: [['qcom,msm-iommu-v2', v(6, 5)]],
 		eras: [
 			{
 				// v4.14 added the driver with IOMMU_OF_DECLARE(qcom_iommu_dev, "qcom,msm-iommu-v1", NULL) and

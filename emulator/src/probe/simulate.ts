@@ -51,6 +51,7 @@ import { formatKernelVersion, eraOf, defaultDeferredProbeTimeout, type KernelEra
 import { INITCALL_LEVELS, initcallIndex, matchDriver, type BusName, type DriverFacts, type InitcallLevel } from './drivers';
 import { scanTopology, type MasterNode, type ProviderNode } from './topology';
 import type { DtView, SourceRef } from '../types';
+import { attach, buildTopology, type AttachReport, type Topology, type TopologyOptions } from '../iommu/topology';
 
 /** Inputs of the simulation besides the tree. */
 export interface ProbeOptions {
@@ -67,6 +68,8 @@ export interface ProbeOptions {
 	readonly kconfig?: Readonly<Record<string, boolean>>;
 	/** IOMMU driver names in a forced link order: decides ties within one initcall level (and among modules). */
 	readonly driverOrder?: readonly string[];
+	/** Plugins and SoC profiles for the stream allocation (`attach()` of emulator/src/iommu); default: the built-in ones. */
+	readonly iommu?: Pick<TopologyOptions, 'plugins' | 'profiles'>;
 	/** Drivers built as modules that are never loaded. */
 	readonly unloadedModules?: readonly string[];
 }
@@ -82,7 +85,11 @@ export type NoIommuReason =
 	| 'driver-not-registered'
 	| 'bus-owned-by-other'
 	| 'no-bus-ops'
-	| 'probed-before-iommu';
+	| 'probed-before-iommu'
+	/** The node is an rpmsg edge/channel or APR/GPR service: no platform device, no of_dma_configure(). */
+	| 'not-a-platform-device'
+	/** The IOMMU's stream allocation refuses the master (arm-smmu SMR conflict, SMMUv3 StreamID aliasing): the loser of a probe-order race. */
+	| 'stream-conflict';
 
 /** What happens to one master's DMA. */
 export type MasterOutcome =
@@ -109,6 +116,12 @@ export interface Witness {
 	readonly moduleLoad?: 'before-timeout' | 'after-timeout';
 	/** Before 4.19: whether the master probed before its IOMMU registered ops. */
 	readonly masterFirst?: boolean;
+	/**
+	 * Masters of one IOMMU instance whose stream allocations interact (arm-smmu SMRs, SMMUv3
+	 * StreamIDs), in the order they probe and attach in this witness; absent when the order of masters
+	 * does not matter.
+	 */
+	readonly probeOrder?: readonly string[];
 	/** The witness in one sentence. */
 	readonly description: string;
 }
@@ -383,6 +396,14 @@ export function simulateProbe(view: DtView, options: ProbeOptions): ProbeResult 
 	// One master under one order, module timing and (pre-4.19) master-first choice.
 	const evaluate = (m: MasterNode, st: OrderState, moduleLate: boolean, masterFirst: boolean): MasterOutcome => {
 		explored++;
+		if (m.rpmsgRole) {
+			return {
+				kind: 'bypass',
+				reason: 'not-a-platform-device',
+				when: 'at-once',
+				detail: `${m.path} is ${m.rpmsgRole === 'service' ? 'an APR/GPR service (a device on the APR/GPR bus)' : m.rpmsgRole === 'channel' ? 'an rpmsg channel (an rpmsg device)' : 'a GLINK/SMD edge'}, not a platform device: the kernel never calls of_dma_configure() for it, so its ${m.via} is ignored and DMA done for it is not translated by any IOMMU`,
+			};
+		}
 		const link = m.links.find((l) => l.target !== undefined) ?? m.links[0];
 		if (!link || link.error || !link.target) {
 			return { kind: 'bypass', reason: 'bad-specifier', when: 'at-once', detail: `the ${m.via} entry cannot be parsed (${link?.error ?? 'empty'}), so of_iommu_configure() finds no IOMMU` };
@@ -522,6 +543,9 @@ export function simulateProbe(view: DtView, options: ProbeOptions): ProbeResult 
 		};
 	});
 
+	const joined = joinStreamAllocation(view, options, masters, blocking);
+	explored += joined.runs;
+
 	const instances: InstanceResult[] = topo.providers.map((p) => {
 		const all: InstanceState[] = [];
 		for (const st of states) {
@@ -532,9 +556,166 @@ export function simulateProbe(view: DtView, options: ProbeOptions): ProbeResult 
 		return { path: p.path, compatibles: p.compatibles, ...(d ? { driver: d.name } : {}), state: all[0] as InstanceState, states: all, loc: p.node.loc };
 	});
 
-	const steps = traceSteps(topo.providers, topo.masters, ordered, defaultState, masters, timeout, era);
-	return { version: formatKernelVersion(options.version), era, deferredProbeTimeout: timeout, instances, masters, buses: busResults, steps, explored };
+	const steps = traceSteps(topo.providers, topo.masters, ordered, defaultState, joined.masters, timeout, era);
+	return { version: formatKernelVersion(options.version), era, deferredProbeTimeout: timeout, instances, masters: joined.masters, buses: busResults, steps, explored };
 }
+
+/** What the stream allocation needs of a tree: the IOMMU topology and, per master, the masters that must probe first to change an outcome. */
+interface StreamPlan {
+	readonly topology: Topology;
+	/** Master paths `b` of every pair (a before b in document order) whose allocation depends on who attaches first, in document order. */
+	readonly flips: readonly string[];
+}
+
+const plans = new WeakMap<DtView, Map<string, StreamPlan>>();
+
+/**
+ * The IOMMU topology of `view` and the masters whose stream allocation is order-sensitive: on an
+ * arm-smmu with stream matching, two masters' entries that partially overlap or where one entirely
+ * covers the other (`arm_smmu_find_sme()` reuses an SMR only for an entry inside it); on an SMMUv3,
+ * two masters with the same StreamID. Cached per view and kernel version (the checks and the
+ * analysis simulate the same view several times).
+ */
+function streamPlan(view: DtView, version: KernelVersion, iommu: ProbeOptions['iommu']): StreamPlan {
+	const key = `${version.major}.${version.minor}`;
+	let byVersion = plans.get(view);
+	const cacheable = iommu === undefined;
+	const hit = cacheable ? byVersion?.get(key) : undefined;
+	if (hit) return hit;
+	const topology = buildTopology(view, { era: { version: [version.major, version.minor] }, ...(iommu?.plugins ? { plugins: iommu.plugins } : {}), ...(iommu?.profiles ? { profiles: iommu.profiles } : {}) });
+	// Entries per instance as plain numbers (SMR fields are 16 bits; SMMUv3 StreamIDs are keys).
+	const smr = new Map<string, Array<{ master: string; id: number; mask: number }>>();
+	const sids = new Map<string, Map<string, string>>();
+	const flips = new Set<string>();
+	for (const m of topology.masters) {
+		if (!m.available || m.source !== 'iommus' || m.ref.isPci) continue;
+		for (const e of m.entries) {
+			const inst = e.instance;
+			if (!inst || !inst.available || e.decode?.kind !== 'ok' || e.decode.stream.id === undefined) continue;
+			const id = e.decode.stream.id;
+			if (inst.plugin?.id === 'arm-smmu' && inst.profile.effective.streamMatching !== false) {
+				const list = smr.get(inst.path) ?? [];
+				const entry = { master: m.ref.key, id: Number(id & 0xffffn), mask: Number(e.decode.stream.mask & 0xffffn) };
+				for (const other of list) {
+					if (other.master === entry.master) continue;
+					if ((other.id ^ entry.id) & ~(other.mask | entry.mask) & 0xffff) continue;
+					// Overlapping: order-insensitive only when the two SMRs are identical.
+					if (other.mask === entry.mask && (other.id & ~other.mask) === (entry.id & ~entry.mask)) continue;
+					flips.add(entry.master);
+				}
+				list.push(entry);
+				smr.set(inst.path, list);
+			} else if (inst.plugin?.id === 'arm-smmu-v3') {
+				const seen = sids.get(inst.path) ?? new Map<string, string>();
+				const k = id.toString(16);
+				const first = seen.get(k);
+				if (first === undefined) seen.set(k, m.ref.key);
+				else if (first !== m.ref.key) flips.add(m.ref.key);
+				sids.set(inst.path, seen);
+			}
+		}
+	}
+	const plan: StreamPlan = { topology, flips: topology.masters.map((m) => m.ref.key).filter((k, i, all) => flips.has(k) && all.indexOf(k) === i) };
+	if (cacheable) {
+		if (!byVersion) {
+			byVersion = new Map();
+			plans.set(view, byVersion);
+		}
+		byVersion.set(key, plan);
+	}
+	return plan;
+}
+
+/**
+ * Joins the probe outcomes with the IOMMU model's stream allocation: masters translated by one
+ * instance attach in the order they probe (their own drivers are not modelled, so any order is
+ * possible), and `arm_smmu_find_sme()` (-EINVAL) or the SMMUv3 stream tree (-EINVAL / -ENODEV
+ * "Aliasing StreamID") refuses the one that comes second. The default order is document order (the
+ * order `of_platform_populate()` creates and, without deferral, probes the devices); for every master
+ * of an order-sensitive pair one more order is replayed with that master first. That is one
+ * `attach()` run per such master, not permutations: O(K * M) for K sensitive masters among M.
+ */
+function joinStreamAllocation(
+	view: DtView,
+	options: ProbeOptions,
+	masters: readonly MasterResult[],
+	blocking: (d: DriverFacts) => string | undefined,
+): { masters: MasterResult[]; runs: number } {
+	const candidates = masters.filter((m) => m.via === 'iommus' && m.outcome.kind === 'translated');
+	if (candidates.length === 0) return { masters: [...masters], runs: 0 };
+	const plan = streamPlan(view, options.version, options.iommu);
+	const order = candidates.map((m) => m.path);
+	const isCandidate = new Set(order);
+	const defaultReport = attach(plan.topology, { order });
+	const refused = (r: AttachReport, path: string) => {
+		const a = r.byMaster.get(path);
+		return a && a.status === 'no-iommu' && a.conflictWith !== undefined ? a : undefined;
+	};
+	const flips = plan.flips.filter((p) => isCandidate.has(p));
+	const runs: Array<{ first?: string; report: AttachReport }> = [{ report: defaultReport }];
+	for (const f of flips) runs.push({ first: f, report: attach(plan.topology, { order: [f, ...order.filter((p) => p !== f)] }) });
+	// Masters refused in some order, and their rivals; every other master keeps its outcomes.
+	const touched = new Set<string>();
+	const partners = new Map<string, Set<string>>();
+	const partner = (a: string, b: string): void => {
+		partners.set(a, (partners.get(a) ?? new Set()).add(b));
+	};
+	for (const { report } of runs) {
+		for (const path of order) {
+			const a = refused(report, path);
+			if (!a) continue;
+			touched.add(path);
+			const rival = a.conflictWith?.master;
+			if (rival !== undefined && rival !== path && isCandidate.has(rival)) {
+				touched.add(rival);
+				partner(path, rival);
+				partner(rival, path);
+			}
+		}
+	}
+	if (touched.size === 0) return { masters: [...masters], runs: runs.length - 1 };
+
+	const out = masters.map((m): MasterResult => {
+		if (!touched.has(m.path) || m.outcome.kind !== 'translated') return m;
+		const translated = m.outcome;
+		const drv = options.facts.find((f) => f.name === translated.driver);
+		const param = drv ? blocking(drv) : undefined;
+		const seen = new Map<string, { outcome: MasterOutcome; witness: Witness }>();
+		const base = m.outcomes[0]?.witness as Witness;
+		for (const { first, report } of runs) {
+			const a = refused(report, m.path);
+			const rival = a?.conflictWith?.master;
+			let outcome: MasterOutcome;
+			if (!a) outcome = translated;
+			else {
+				const why = `${a.message ?? 'the IOMMU refuses the master'}${rival && rival !== m.path ? ` (${rival} attached first)` : ''}; of_iommu_configure() ignores the error and the master probes without the IOMMU`;
+				outcome = param
+					? { kind: 'blocked', reason: 'stream-conflict', iommu: translated.iommu, driver: translated.driver, param, detail: `${why}; ${translated.driver} is bound with ${param}=1, so the master's unmatched streams are blocked (fault) instead of bypassing` }
+					: { kind: 'bypass', reason: 'stream-conflict', when: 'at-once', iommu: translated.iommu, driver: translated.driver, detail: why };
+			}
+			const key = outcome.kind;
+			if (seen.has(key)) continue;
+			const involved = partners.get(m.path) ?? new Set<string>();
+			const runOrder = first === undefined ? order : [first, ...order.filter((p) => p !== first)];
+			const probeOrder = runOrder.filter((p) => p === m.path || involved.has(p));
+			const who =
+				first === undefined
+					? `masters of ${translated.iommu} probe in document order${rival && rival !== m.path ? ` (${rival} before ${m.path})` : ''}`
+					: first === m.path
+						? `${m.path} probes before the other masters of ${translated.iommu}`
+						: `${first} probes before ${m.path} on ${translated.iommu}`;
+			const description = base.description === 'The only order.' ? `${who[0]?.toUpperCase() ?? ''}${who.slice(1)}.` : `${base.description.replace(/\.$/, '')}; ${who}.`;
+			seen.set(key, { outcome, witness: { ...base, ...(probeOrder.length > 1 ? { probeOrder } : {}), description } });
+		}
+		const alternatives = m.outcomes.slice(1).filter((o) => o.outcome.kind !== 'translated');
+		const outcomes = [...seen.values(), ...alternatives];
+		return { ...m, outcome: (outcomes[0] as { outcome: MasterOutcome }).outcome, outcomes, orderDependent: outcomes.length > 1 };
+	});
+	return { masters: out, runs: runs.length - 1 };
+}
+
+/** Reasons a blocked master has from its first probe (no deferral before them). */
+const AT_ONCE_REASONS: ReadonlySet<NoIommuReason> = new Set(['bus-owned-by-other', 'no-bus-ops', 'probed-before-iommu', 'stream-conflict', 'not-a-platform-device']);
 
 /** Builds the default-order trace: every event with a stage, sorted by stage then creation order. */
 function traceSteps(
@@ -556,7 +737,7 @@ function traceSteps(
 	const add = (stage: number, step: Omit<ProbeStep, 'seq' | 'at'>): void => {
 		events.push({ stage, n: n++, step });
 	};
-	add(ARCH_SYNC, { action: 'populate', node: '/', detail: `of_platform_default_populate() creates the platform devices of ${providers.filter((p) => p.available).length} IOMMU node(s) and ${masterNodes.length} master(s)` });
+	add(ARCH_SYNC, { action: 'populate', node: '/', detail: `of_platform_default_populate() creates the platform devices of ${providers.filter((p) => p.available).length} IOMMU node(s) and ${masterNodes.filter((m) => !m.rpmsgRole).length} master(s)` });
 	const bindStage = new Map<string, number>();
 	for (const r of ordered) {
 		const name = r.facts.name;
@@ -588,7 +769,7 @@ function traceSteps(
 			add(Math.max(DEVICE, supplierStage ?? DEVICE), { action: 'attach', node: m.path, driver: o.driver, detail: `${m.path} probes and is attached to ${o.iommu} (${o.domain === 'identity' ? 'identity domain' : 'DMA domain'})`, loc: m.loc });
 			continue;
 		}
-		const late = o.kind === 'deferred-forever' || (o.kind !== 'blocked' && o.when === 'at-timeout') || (o.kind === 'blocked' && o.reason !== 'bus-owned-by-other' && o.reason !== 'no-bus-ops' && o.reason !== 'probed-before-iommu' && era !== 'pre-4.19');
+		const late = o.kind === 'deferred-forever' || (o.kind !== 'blocked' && o.when === 'at-timeout') || (o.kind === 'blocked' && !AT_ONCE_REASONS.has(o.reason) && era !== 'pre-4.19');
 		if (late) {
 			waited = true;
 			add(DEVICE, { action: 'defer', node: m.path, detail: `${m.path} defers (-EPROBE_DEFER): ${m.iommu ?? 'its IOMMU'} is not bound`, loc: m.loc });

@@ -6,6 +6,7 @@
 import { compatibles, isAvailableInTree, parsePhandleArgs, u32, u32s, walk } from '../dt/props';
 import type { DtNodeView, DtView, SourceRef } from '../types';
 import type { BusName } from './drivers';
+import { rpmsgNodeRole, type RpmsgNodeRole } from '../rpmsg/remoteproc';
 
 /** An IOMMU provider node: a node with `#iommu-cells`. */
 export interface ProviderNode {
@@ -37,6 +38,11 @@ export interface MasterNode {
 	readonly links: readonly MasterLink[];
 	/** The property the master's links come from. */
 	readonly loc: SourceRef;
+	/**
+	 * Set when the node is a GLINK/SMD edge, rpmsg channel or APR/GPR service (`rpmsgNodeRole`): not a
+	 * platform device, so the kernel never calls `of_dma_configure()` for it and its `iommus` is ignored.
+	 */
+	readonly rpmsgRole?: RpmsgNodeRole;
 }
 
 /** Providers (all, whatever their status) and available masters, in document order. */
@@ -54,6 +60,8 @@ export function scanTopology(view: DtView): Topology {
 			providers.push({ node, path: node.path, available: isAvailableInTree(node), compatibles: compatibles(node), iommuCells: u32(node, '#iommu-cells') });
 		}
 		if (!isAvailableInTree(node)) continue;
+		const role = rpmsgNodeRole(node);
+		const roleField = role ? { rpmsgRole: role } : {};
 		const iommus = node.property('iommus');
 		if (iommus) {
 			const links: MasterLink[] = parsePhandleArgs(view, node, 'iommus', '#iommu-cells').map((e) => ({
@@ -63,7 +71,7 @@ export function scanTopology(view: DtView): Topology {
 				...(e.error ? { error: e.error } : {}),
 			}));
 			const bus: BusName = compatibles(node).includes('arm,primecell') ? 'amba' : 'platform';
-			masters.push({ node, path: node.path, via: 'iommus', bus, links, loc: iommus.loc });
+			masters.push({ node, path: node.path, via: 'iommus', bus, links, loc: iommus.loc, ...roleField });
 		}
 		const map = node.property('iommu-map');
 		if (map) {
@@ -75,7 +83,7 @@ export function scanTopology(view: DtView): Topology {
 				const error = target === undefined ? 'no-target' : target.property('#iommu-cells') ? undefined : 'not-an-iommu';
 				links.push({ target, args: [BigInt(cells[i + 2] as number)], loc: map.entryLoc(i, 4), ...(error ? { error } : {}) });
 			}
-			masters.push({ node, path: node.path, via: 'iommu-map', bus: 'pci', links, loc: map.loc });
+			masters.push({ node, path: node.path, via: 'iommu-map', bus: 'pci', links, loc: map.loc, ...roleField });
 		}
 	}
 	return { providers, masters };

@@ -5,6 +5,10 @@
 export {
 	type Carveout,
 	isEdgeNode,
+	populatedByRpmsgDriver,
+	RPMSG_ROLE_NAMES,
+	type RpmsgNodeRole,
+	rpmsgNodeRole,
 	type RemoteMemoryView,
 	remoteMemoryView,
 	type RemoteProcessor,

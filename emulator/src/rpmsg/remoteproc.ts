@@ -137,6 +137,44 @@ export function isEdgeNode(node: DtNodeView): boolean {
 	return base === 'glink-edge' || base === 'smd-edge';
 }
 
+/**
+ * What a node of a GLINK/SMD edge is to the kernel when it is not a platform device: the edge itself,
+ * a channel (a child of the edge: an rpmsg device) or a service of an APR/GPR channel (a device on the
+ * APR/GPR bus). None of them goes through `of_dma_configure()`. Undefined for every other node.
+ */
+export type RpmsgNodeRole = 'edge' | 'channel' | 'service';
+
+/** How messages name each role. */
+export const RPMSG_ROLE_NAMES: Readonly<Record<RpmsgNodeRole, string>> = {
+	edge: 'GLINK/SMD edge node',
+	channel: 'rpmsg channel node',
+	service: 'APR/GPR service node',
+};
+
+const isAprOrGpr = (node: DtNodeView): boolean => compatibles(node).some((c) => c.startsWith('qcom,apr') || c === 'qcom,gpr');
+
+/** The node's role under a GLINK/SMD edge (see `RpmsgNodeRole`), or undefined when it may be a platform device. */
+export function rpmsgNodeRole(node: DtNodeView): RpmsgNodeRole | undefined {
+	if (isEdgeNode(node)) return 'edge';
+	const parent = node.parent;
+	if (parent && isEdgeNode(parent)) return 'channel';
+	const grand = parent?.parent;
+	if (parent && grand && isEdgeNode(grand) && isAprOrGpr(parent)) return 'service';
+	return undefined;
+}
+
+/**
+ * True for a child of an rpmsg channel or APR/GPR service that its driver turns into a platform device
+ * with `of_platform_populate()` (fastrpc's compute-cb nodes, q6asm's `dais`): `of_dma_configure()` runs
+ * for it although its parent has `#size-cells = <0>`.
+ */
+export function populatedByRpmsgDriver(node: DtNodeView): boolean {
+	const parent = node.parent;
+	if (!parent || rpmsgNodeRole(node) !== undefined) return false;
+	const role = rpmsgNodeRole(parent);
+	return role === 'service' || (role === 'channel' && compatibles(parent).includes('qcom,fastrpc'));
+}
+
 function carveoutsOf(view: DtView, node: DtNodeView, reserved: ReservedMemory): Carveout[] {
 	const prop = node.property('memory-region');
 	const list = u32s(prop) ?? [];

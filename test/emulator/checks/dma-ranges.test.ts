@@ -69,11 +69,14 @@ describe('dma-ranges', () => {
 				id: 'dma-ranges',
 				severity: 'warning',
 				message:
-					'/soc@0/mid@1000000 has no dma-ranges although /soc@0 above it has: of_dma_get_range() returns -ENODEV for /soc@0/mid@1000000/leaf@1000000/dev@1000000, so the dma-ranges of /soc@0 is ignored and their DMA addresses are taken 1:1 as CPU addresses with no bus_dma_limit.',
+					'/soc@0/mid@1000000 has no dma-ranges although /soc@0 above it has: of_dma_get_range() returns -ENODEV for 2 devices below it, so the dma-ranges of /soc@0 is ignored and their DMA addresses are taken 1:1 as CPU addresses with no bus_dma_limit.',
 				loc: mid.loc,
 				related: [
 					{ loc: socRanges, message: 'dma-ranges of /soc@0 (ignored)' },
 					{ loc: dev.loc, message: '/soc@0/mid@1000000/leaf@1000000/dev@1000000 gets no DMA map' },
+					// Behind the SMMU too: of_dma_configure() reads the chain whatever the IOMMU, and the lost
+					// window takes bus_dma_limit (which also caps IOVAs) with it.
+					{ loc: view.byPath('/soc@0/mid@1000000/leaf@1000000/smmu-dev@1001000')!.loc, message: '/soc@0/mid@1000000/leaf@1000000/smmu-dev@1001000 gets no DMA map' },
 				],
 				fix: { kind: 'add-empty-dma-ranges', node: '/soc@0/mid@1000000' },
 			},
@@ -102,12 +105,13 @@ describe('dma-ranges', () => {
 		]);
 	});
 
-	// Near misses above: smmu-dev@1001000 and masked@3000000 have iommus (default answer: behind an
-	// IOMMU), low@90000000 is inside the window, leaf@1000000 itself is exempt as the first node.
-	it('skips devices behind an IOMMU, as the callback says', () => {
+	// Near misses above: masked@3000000 has iommus (default answer: behind an IOMMU), so its buffer is
+	// not checked against the window; low@90000000 is inside the window, leaf@1000000 itself is exempt as
+	// the first node. A broken chain is reported whatever the IOMMU (bus_dma_limit is lost either way).
+	it('skips buffers of devices behind an IOMMU, as the callback says, but not broken chains', () => {
 		const view = tree();
 		const findings = check({ view, isBehindIommu: () => true });
-		expect(findings.map((f) => f.message.slice(0, 30))).toEqual(['dma-ranges of /odd@a0000000 is']);
+		expect(findings.map((f) => f.message.slice(0, 30))).toEqual(['dma-ranges of /odd@a0000000 is', '/soc@0/mid@1000000 has no dma-']);
 	});
 
 	it('sc7180 geniqup pattern: a bus without dma-ranges under an identity /soc@0 window only loses bus_dma_limit (info); near miss: an offset window is the warning', () => {

@@ -54,9 +54,9 @@ describe('iommus-cells', () => {
 			    },
 			    "id": "iommus-cells",
 			    "line": 17,
-			    "message": "&other (Arm SMMUv3) has #iommu-cells = <2>, but its binding takes 1 cell(s). Masters' specifiers do not carry what the driver expects.",
+			    "message": "&other (Arm SMMUv3) has #iommu-cells = <2>, but the arm,smmu-v3 binding takes exactly 1 (the StreamID): of_parse_phandle_with_args() reads 2 cells per iommus entry and arm_smmu_of_xlate() uses only the first, so the other 1 cell(s) of every entry are ignored (an SMR-style mask has no meaning on SMMUv3). A binding violation: masters still get their StreamIDs.",
 			    "related": [],
-			    "severity": "error",
+			    "severity": "warning",
 			  },
 			]
 		`);

@@ -12,7 +12,7 @@ describe('probe-order-conflict', () => {
 		expect(f.message).toBe(
 			'Kernel 5.10 installs IOMMU ops per bus: arm-smmu, arm-smmu-v3 all call bus_set_iommu() on the platform, amba, pci buses and only the first owns each; ' +
 				'which one calls it first depends on link order or module load time (arm-smmu or arm-smmu-v3). ' +
-				'if arm-smmu wins, /fpga@60000000/accel@64100000 (bypass (iommu-probe-failed, at the timeout)) lose their IOMMU; ' +
+				'If arm-smmu wins, /fpga@60000000/accel@64100000 (bypass (iommu-probe-failed, at the timeout)) loses its IOMMU; ' +
 				'if arm-smmu-v3 wins, /hdlcd@7ff60000 (bypass (iommu-probe-failed, at the timeout)), /dma-controller@7ff00000 (bypass (iommu-probe-failed, at the timeout)) lose their IOMMU.',
 		);
 		// Points at the MMU-600 (the loser in the default order); related: the MMU-401s and the three masters.
@@ -33,7 +33,7 @@ describe('probe-order-conflict', () => {
 		const [f] = check({ view: rk3288Like('disabled'), scenario: { kernel: '4.14' } });
 		expect(f?.message).toBe(
 			'Kernel 4.14 installs IOMMU ops per bus: rockchip-iommu, arm-smmu all call bus_set_iommu() on the platform bus and only the first owns each; ' +
-				'rockchip-iommu always calls it first (earlier initcall level). if rockchip-iommu wins, /periph@ffa10000 (bypass (bus-owned-by-other)) lose their IOMMU.',
+				'rockchip-iommu always calls it first (earlier initcall level). If rockchip-iommu wins, /periph@ffa10000 (bypass (bus-owned-by-other)) loses its IOMMU.',
 		);
 		expect(check({ view: rk3288Like('disabled'), scenario: { kernel: '5.10' } })).toEqual([]);
 		expect(check({ view: rk3288Like(), scenario: { kernel: '5.10' } })).toHaveLength(1);

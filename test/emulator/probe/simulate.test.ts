@@ -206,3 +206,40 @@ describe('before 4.19 without IOMMU_OF_DECLARE', () => {
 		expect(kinds(run(view, '4.19').masters[0] as MasterResult)).toEqual(['translated:/iommu@10205000']);
 	});
 });
+
+describe('stream allocation joins the probe outcomes', () => {
+	const smmuV3 = (masters: number) => {
+		const nodes: Record<string, Record<string, unknown>> = {
+			'smmu: iommu@10000000': { compatible: 'arm,smmu-v3', '#iommu-cells': [1] },
+		};
+		// Every master uses StreamID 0x20: each pair aliases.
+		for (let i = 0; i < masters; i++) nodes[`dev@${(0x20000000 + i * 0x1000).toString(16)}`] = { compatible: 'example,dev', iommus: ['&smmu', 0x20] };
+		return buildView(nodes as Parameters<typeof buildView>[0]);
+	};
+
+	it('two masters with one SMMUv3 StreamID: whoever probes second loses (aliasing), both orders reported', () => {
+		const r = simulateProbe(smmuV3(2), { version: parseKernelVersion('6.8'), facts: builtinDriverFacts(parseKernelVersion('6.8')) });
+		const [a, b] = r.masters;
+		expect(a?.orderDependent).toBe(true);
+		expect(b?.orderDependent).toBe(true);
+		expect(kinds(a!)).toEqual(['translated:/iommu@10000000', 'blocked:stream-conflict']);
+		expect(kinds(b!)).toEqual(['blocked:stream-conflict', 'translated:/iommu@10000000']);
+		const lost = b?.outcomes[0]?.outcome;
+		expect(lost?.kind === 'blocked' && lost.detail).toMatch(/Aliasing StreamID 0x20 \(from \/dev@20000000\)/);
+		expect(b?.outcomes[1]?.witness.probeOrder).toEqual(['/dev@20001000', '/dev@20000000']);
+	});
+
+	it('one extra attach run per order-sensitive master: linear, not permutations', () => {
+		const explored: number[] = [];
+		for (const n of [4, 8, 16]) {
+			const version = parseKernelVersion('6.8');
+			const r = simulateProbe(smmuV3(n), { version, facts: builtinDriverFacts(version) });
+			explored.push(r.explored);
+			// Every master can win (probe first) or lose.
+			for (const m of r.masters) expect(m.orderDependent).toBe(true);
+		}
+		// n evaluations + (n - 1) flips: doubling n at most doubles the work (plus slack).
+		expect(explored[1]! / explored[0]!).toBeLessThan(2.5);
+		expect(explored[2]! / explored[1]!).toBeLessThan(2.5);
+	});
+});
