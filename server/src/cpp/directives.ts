@@ -43,7 +43,7 @@ function spell(tokens: readonly Token[]): string {
  */
 export function handleDirective(e: Engine, hash: Token): boolean {
 	const fr = e.frame;
-	const toks = fr.lf.tokens;
+	const toks = fr.toks;
 	let end = fr.pos;
 	while (end < toks.length && (toks[end]!.flags & Flag.Bol) === 0) end++;
 	const nameTok = fr.pos < end ? toks[fr.pos]! : undefined;
@@ -293,7 +293,7 @@ function stopSkipping(e: Engine, hash: Token): void {
 
 function doIf(e: Engine, hash: Token, name: string, rest: readonly Token[], directive: Token): void {
 	const fr = e.frame;
-	const last = fr.lf.tokens[e.dirEnd - 1]!;
+	const last = fr.toks[e.dirEnd - 1]!;
 	const cond = { wasSkipping: e.skipping, taken: false, elseTok: undefined, hash, name, span: e.tokenSpan(hash, last) };
 	fr.conds.push(cond);
 	if (e.skipping) return;
@@ -309,7 +309,7 @@ function doIf(e: Engine, hash: Token, name: string, rest: readonly Token[], dire
 
 function doElse(e: Engine, hash: Token, name: string, rest: readonly Token[], directive: Token): void {
 	const fr = e.frame;
-	const last = fr.lf.tokens[e.dirEnd - 1]!;
+	const last = fr.toks[e.dirEnd - 1]!;
 	const cond = fr.conds[fr.conds.length - 1];
 	if (cond === undefined) {
 		e.diag('error', 'unbalanced-conditional', `#${name} without #if`, e.tokenSpan(hash, directive));

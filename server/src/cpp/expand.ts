@@ -37,6 +37,8 @@ export interface Cond {
 /** A file being read. */
 export interface Frame {
 	lf: LexedFile;
+	/** The file's tokens as objects (see `FileCache.tokens`). */
+	toks: Token[];
 	fileIndex: number;
 	pos: number;
 	conds: Cond[];
@@ -75,6 +77,8 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 export interface FileCache {
 	/** The lexed file at `path` (read and lexed once), or undefined when it cannot be read. */
 	get(path: string): { lf: LexedFile; index: number } | undefined;
+	/** The `Token` objects of a lexed file (built from its compact form, possibly kept for a while). */
+	tokens(lf: LexedFile): Token[];
 }
 
 /** One preprocessing run. */
@@ -193,7 +197,7 @@ export class Engine implements FileTable {
 
 	/** Enters a file (the main file, or one found by `#include`). */
 	pushFile(lf: LexedFile, index: number, dirIndex: number, returnLine: number): void {
-		this.frames.push({ lf, fileIndex: index, pos: 0, conds: [], dirIndex, presumedFile: lf.path, lineDelta: 0, returnLine });
+		this.frames.push({ lf, toks: this.cache.tokens(lf), fileIndex: index, pos: 0, conds: [], dirIndex, presumedFile: lf.path, lineDelta: 0, returnLine });
 		this.entered.add(lf.path);
 		if (!this.reported.has(index)) {
 			this.reported.add(index);
@@ -229,7 +233,7 @@ export class Engine implements FileTable {
 		for (;;) {
 			const fr = this.frames[this.frames.length - 1];
 			if (fr === undefined) return EOF_FILE;
-			const toks = fr.lf.tokens;
+			const toks = fr.toks;
 			if (this.inDirective) {
 				if (fr.pos >= this.dirEnd) return EOF_DIR;
 				return toks[fr.pos++]!;

@@ -6,7 +6,7 @@
 
 import { paths, type Diagnostic, type FileSystem, type SourceMap, type Span } from '../base/source';
 import { Engine, type FileCache } from './expand';
-import { lexFile, type LexedFile } from './lexer';
+import { lexFile, Spellings, type LexedFile, type Token } from './lexer';
 
 export { MAX_INCLUDE_DEPTH } from './include';
 export { MAX_ARG_NESTING, MAX_MACRO_DEPTH, MAX_OUTPUT_TOKENS } from './expand';
@@ -78,9 +78,20 @@ export interface Preprocessor {
 	invalidate(path: string): void;
 }
 
+/**
+ * How many tokens of recently read files are kept as `Token` objects between runs. The compact form
+ * of every file is kept for good; the objects (several times larger) only for the files that the
+ * last boards read, which the next board of the same family reads again.
+ */
+const TOKEN_OBJECT_BUDGET = 300_000;
+
 class Cache implements FileCache {
 	private readonly byPath = new Map<string, { lf: LexedFile; index: number } | null>();
 	private readonly indexOf = new Map<string, number>();
+	private readonly spellings = new Spellings();
+	/** Recently used token objects, least recent first (a Map keeps insertion order). */
+	private readonly objects = new Map<LexedFile, Token[]>();
+	private objectCount = 0;
 	private next = 0;
 
 	constructor(private readonly fs: FileSystem) {}
@@ -98,14 +109,42 @@ class Cache implements FileCache {
 			index = this.next++;
 			this.indexOf.set(path, index);
 		}
-		const entry = { lf: lexFile(path, text, index), index };
+		const entry = { lf: lexFile(path, text, index, this.spellings), index };
 		this.byPath.set(path, entry);
 		return entry;
 	}
 
+	tokens(lf: LexedFile): Token[] {
+		let toks = this.objects.get(lf);
+		if (toks !== undefined) {
+			this.objects.delete(lf);
+			this.objects.set(lf, toks);
+			return toks;
+		}
+		toks = lf.materialize();
+		this.objects.set(lf, toks);
+		this.objectCount += toks.length;
+		for (const [old, t] of this.objects) {
+			if (this.objectCount <= TOKEN_OBJECT_BUDGET || old === lf) break;
+			this.objects.delete(old);
+			this.objectCount -= t.length;
+		}
+		return toks;
+	}
+
 	invalidate(path: string): void {
-		this.byPath.delete(paths.normalize(path));
-		this.byPath.delete(path);
+		for (const p of [paths.normalize(path), path]) {
+			const hit = this.byPath.get(p);
+			if (hit) this.drop(hit.lf);
+			this.byPath.delete(p);
+		}
+	}
+
+	private drop(lf: LexedFile): void {
+		const t = this.objects.get(lf);
+		if (t === undefined) return;
+		this.objects.delete(lf);
+		this.objectCount -= t.length;
 	}
 }
 

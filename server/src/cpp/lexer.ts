@@ -74,18 +74,86 @@ export interface LexProblem {
 	message: string;
 }
 
-/** The lexed form of a file, shared by every preprocessing that includes the file. */
-export interface LexedFile {
-	path: string;
-	text: string;
-	tokens: Token[];
-	/** Line start offsets of `text`. */
-	lineStarts: number[];
-	problems: LexProblem[];
+/**
+ * Interned token spellings: every spelling is stored once and tokens keep its number. Files of a
+ * kernel tree repeat the same few hundred thousand spellings millions of times.
+ */
+export class Spellings {
+	private readonly ids = new Map<string, number>();
+	readonly list: string[] = [];
+
+	/** The number of `s`, adding it when new. */
+	id(s: string): number {
+		let k = this.ids.get(s);
+		if (k === undefined) {
+			k = this.list.length;
+			this.list.push(s);
+			this.ids.set(s, k);
+		}
+		return k;
+	}
+}
+
+/** The spellings shared by every lexed file that is not given its own table. */
+export const sharedSpellings = new Spellings();
+
+/**
+ * The lexed form of a file, shared by every preprocessing that includes the file. The tokens are
+ * kept compact (typed arrays of kind and flags, spelling number, offsets) so that the cache of a
+ * whole kernel tree stays proportional to its text; `materialize` builds the `Token` objects that
+ * a run reads.
+ */
+export class LexedFile {
 	/** The controlling macro when the whole file is wrapped in `#ifndef X` ... `#endif`. */
-	guard: string | undefined;
+	guard: string | undefined = undefined;
 	/** The file contains `#pragma once`. */
-	pragmaOnce: boolean;
+	pragmaOnce = false;
+
+	constructor(
+		readonly path: string,
+		readonly text: string,
+		/** Index of the file in the preprocessor's file table (stored in every token), or -1. */
+		readonly fileIndex: number,
+		/** Line start offsets of `text`. */
+		readonly lineStarts: number[],
+		readonly problems: LexProblem[],
+		/** Per token: kind in the low 3 bits, `Flag.PrevWhite`/`Flag.Bol` shifted left by 3. */
+		private readonly kf: Uint8Array,
+		/** Per token: number of its spelling in `spellings`. */
+		private readonly ids: Int32Array,
+		/** Per token: offsets of the spelling in `text` (splices included). */
+		private readonly starts: Int32Array,
+		/** Per token end offsets; null when the file has no line splices (end = start + length). */
+		private readonly ends: Int32Array | null,
+		private readonly spellings: readonly string[],
+	) {}
+
+	/** Number of tokens. */
+	get count(): number {
+		return this.kf.length;
+	}
+
+	/** Fresh `Token` objects of the whole file (tests; runs go through the preprocessor's cache). */
+	get tokens(): Token[] {
+		return this.materialize();
+	}
+
+	/** Builds the `Token` objects of the file. */
+	materialize(): Token[] {
+		const n = this.kf.length;
+		const out = new Array<Token>(n);
+		const { kf, ids, starts, ends, spellings, lineStarts, fileIndex } = this;
+		const lines = lineStarts.length;
+		let li = 0;
+		for (let k = 0; k < n; k++) {
+			const start = starts[k]!;
+			while (li + 1 < lines && lineStarts[li + 1]! <= start) li++;
+			const text = spellings[ids[k]!]!;
+			const b = kf[k]!;
+			out[k] = new Token(b & 7, text, b >> 3, fileIndex, start, ends === null ? start + text.length : ends[k]!, li, start - lineStarts[li]!);
+		}
+		return out;
+	}
 }
 
 const PUNCT3 = new Set(['<<=', '>>=', '...']);
@@ -209,13 +277,18 @@ export function lexOne(s: string, i: number): { kind: number; end: number } {
 	return { kind: Kind.Other, end: i + (hi ? 2 : 1) };
 }
 
-/** Lexes a whole file. `fileIndex` is stored in every token. */
-export function lexFile(path: string, text: string, fileIndex: number): LexedFile {
+/** Lexes a whole file. `fileIndex` is stored in every token; spellings are interned in `spellings`. */
+export function lexFile(path: string, text: string, fileIndex: number, spellings: Spellings = sharedSpellings): LexedFile {
 	const { s, map } = removeSplices(text);
-	const tokens: Token[] = [];
 	const problems: LexProblem[] = [];
 	const n = s.length;
 	const orig = (k: number): number => (map === null ? k : map[k] ?? text.length);
+	let cap = 256;
+	let kf = new Uint8Array(cap);
+	let ids = new Int32Array(cap);
+	let starts = new Int32Array(cap);
+	let ends = map === null ? null : new Int32Array(cap);
+	let count = 0;
 	let i = 0;
 	let bol = true;
 	let white = false;
@@ -251,20 +324,45 @@ export function lexFile(path: string, text: string, fileIndex: number): LexedFil
 		}
 		const { kind, end } = lexOne(s, i);
 		const flags = (white ? Flag.PrevWhite : 0) | (bol ? Flag.Bol : 0);
-		tokens.push(new Token(kind, s.slice(i, end), flags, fileIndex, orig(i), orig(end), 0, 0));
+		if (count === cap) {
+			cap *= 2;
+			const grow8 = new Uint8Array(cap);
+			grow8.set(kf);
+			kf = grow8;
+			const g1 = new Int32Array(cap);
+			g1.set(ids);
+			ids = g1;
+			const g2 = new Int32Array(cap);
+			g2.set(starts);
+			starts = g2;
+			if (ends !== null) {
+				const g3 = new Int32Array(cap);
+				g3.set(ends);
+				ends = g3;
+			}
+		}
+		kf[count] = kind | (flags << 3);
+		ids[count] = spellings.id(s.slice(i, end));
+		starts[count] = orig(i);
+		if (ends !== null) ends[count] = orig(end);
+		count++;
 		bol = false;
 		white = false;
 		i = end;
 	}
-	const starts = lineStartsOf(text);
-	let li = 0;
-	for (const t of tokens) {
-		while (li + 1 < starts.length && starts[li + 1]! <= t.start) li++;
-		t.line = li;
-		t.col = t.start - starts[li]!;
-	}
-	const lf: LexedFile = { path, text, tokens, lineStarts: starts, problems, guard: undefined, pragmaOnce: false };
-	analyseGuard(lf);
+	const lf = new LexedFile(
+		path,
+		text,
+		fileIndex,
+		lineStartsOf(text),
+		problems,
+		kf.slice(0, count),
+		ids.slice(0, count),
+		starts.slice(0, count),
+		ends === null ? null : ends.slice(0, count),
+		spellings.list,
+	);
+	analyseGuard(lf, lf.materialize());
 	return lf;
 }
 
@@ -297,8 +395,7 @@ function nextLine(tokens: readonly Token[], i: number): number {
  * tokens are `#ifndef X` (or `#if !defined X`), the matching `#endif` is the last line, and the
  * group has no `#else`/`#elif` of its own. Also notes `#pragma once`.
  */
-function analyseGuard(lf: LexedFile): void {
-	const t = lf.tokens;
+function analyseGuard(lf: LexedFile, t: readonly Token[]): void {
 	for (let i = 0; i < t.length; i = nextLine(t, i)) {
 		if (isHashAt(t, i) && t[i + 1]?.text === 'pragma' && t[i + 2]?.text === 'once' && (t[i + 1]!.flags & Flag.Bol) === 0) lf.pragmaOnce = true;
 	}

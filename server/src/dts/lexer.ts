@@ -47,18 +47,66 @@ export interface LexSource {
 	map: SourceMap;
 }
 
-/** The tokens of a whole input, as parallel arrays (cheap to build and to index). */
-export interface TokenStream {
-	kind: number[];
-	start: number[];
-	end: number[];
+/**
+ * The tokens of a whole input, as parallel typed arrays (cheap to build and to index, and nothing
+ * for the garbage collector to trace). The text payload of a token is sliced from its source only
+ * when asked (`value`).
+ */
+export class TokenStream {
+	kind = new Uint8Array(1024);
+	start = new Int32Array(1024);
+	end = new Int32Array(1024);
 	/** Index into `sources` of the text each token comes from. */
-	src: number[];
-	/** The token's text payload (label name, reference, name, literal, string body, character). */
-	value: string[];
-	sources: LexSource[];
+	src = new Int32Array(1024);
+	/** Number of tokens. */
+	count = 0;
+	sources: LexSource[] = [];
 	/** Files read by `/include/` (in the order read). */
-	includes: string[];
+	includes: string[] = [];
+
+	push(k: number, s: number, e: number, src: number): void {
+		if (this.count === this.kind.length) {
+			const n = this.count * 2;
+			const k8 = new Uint8Array(n);
+			k8.set(this.kind);
+			this.kind = k8;
+			const grow = (a: Int32Array): Int32Array<ArrayBuffer> => {
+				const b = new Int32Array(n);
+				b.set(a);
+				return b;
+			};
+			this.start = grow(this.start);
+			this.end = grow(this.end);
+			this.src = grow(this.src);
+		}
+		const i = this.count++;
+		this.kind[i] = k;
+		this.start[i] = s;
+		this.end[i] = e;
+		this.src[i] = src;
+	}
+
+	/** The token's text payload: label name, reference, name, literal, string body, character. */
+	value(i: number): string {
+		const k = this.kind[i]!;
+		if (k === T.EOF || i >= this.count) return '';
+		const text = this.sources[this.src[i]!]!.text;
+		const s = this.start[i]!;
+		const e = this.end[i]!;
+		switch (k) {
+			case T.LABEL:
+				return text.slice(s, e - 1);
+			case T.STRING:
+			case T.CHAR_LITERAL:
+				return text.slice(s + 1, e - 1);
+			case T.NAME:
+				return text.charCodeAt(s) === 92 ? text.slice(s + 1, e) : text.slice(s, e);
+			case T.REF:
+				return text.charCodeAt(s + 1) === 123 ? text.slice(s + 2, e - 1) : text.slice(s + 1, e);
+			default:
+				return text.slice(s, e);
+		}
+	}
 }
 
 /** Options of {@link lex}. */
@@ -116,16 +164,12 @@ const keywords: ReadonlyArray<[string, number, number]> = [
  * are appended to `diags`.
  */
 export function lex(file: string, text: string, map: SourceMap | undefined, opts: LexOptions, diags: Diagnostic[]): TokenStream {
-	const ts: TokenStream = { kind: [], start: [], end: [], src: [], value: [], sources: [], includes: [] };
+	const ts = new TokenStream();
 	const state = { s: S_V1 };
 	const stack: string[] = [];
 	lexSource(ts, state, { file, text, map: map ?? new LineMarkerSourceMap(file, text) }, stack, opts, diags);
-	ts.kind.push(T.EOF);
 	const last = ts.sources[0]!;
-	ts.start.push(last.text.length);
-	ts.end.push(last.text.length);
-	ts.src.push(0);
-	ts.value.push('');
+	ts.push(T.EOF, last.text.length, last.text.length, 0);
 	return ts;
 }
 
@@ -135,19 +179,8 @@ function lexSource(ts: TokenStream, state: { s: number }, source: LexSource, sta
 	stack.push(source.file);
 	const text = source.text;
 	const n = text.length;
-	const kinds = ts.kind;
-	const starts = ts.start;
-	const ends = ts.end;
-	const srcs = ts.src;
-	const values = ts.value;
 	let i = 0;
-	const push = (k: number, s: number, e: number, v: string): void => {
-		kinds.push(k);
-		starts.push(s);
-		ends.push(e);
-		srcs.push(srcIndex);
-		values.push(v);
-	};
+	const push = (k: number, s: number, e: number): void => ts.push(k, s, e, srcIndex);
 	while (i < n) {
 		const c = text.charCodeAt(i);
 		// Whitespace.
@@ -194,7 +227,7 @@ function lexSource(ts: TokenStream, state: { s: number }, source: LexSource, sta
 			let matched = false;
 			for (const [kw, kind, next] of keywords) {
 				if (text.startsWith(kw, i)) {
-					push(kind, i, i + kw.length, kw);
+					push(kind, i, i + kw.length);
 					if (next >= 0) state.s = next;
 					i += kw.length;
 					matched = true;
@@ -203,7 +236,7 @@ function lexSource(ts: TokenStream, state: { s: number }, source: LexSource, sta
 			}
 			if (matched) continue;
 			if (state.s !== S_NAME && state.s !== S_BYTES && text.startsWith('/incbin/', i)) {
-				push(T.INCBIN, i, i + 8, '/incbin/');
+				push(T.INCBIN, i, i + 8);
 				i += 8;
 				continue;
 			}
@@ -212,7 +245,7 @@ function lexSource(ts: TokenStream, state: { s: number }, source: LexSource, sta
 		if (c === 34) {
 			const e = scanString(text, i);
 			if (e > 0) {
-				push(T.STRING, i, e, text.slice(i + 1, e - 1));
+				push(T.STRING, i, e);
 				i = e;
 				continue;
 			}
@@ -222,7 +255,7 @@ function lexSource(ts: TokenStream, state: { s: number }, source: LexSource, sta
 			let p = i + 1;
 			while (p < n && is(text.charCodeAt(p), C_LABEL)) p++;
 			if (text.charCodeAt(p) === 58) {
-				push(T.LABEL, i, p + 1, text.slice(i, p));
+				push(T.LABEL, i, p + 1);
 				i = p + 1;
 				continue;
 			}
@@ -232,7 +265,7 @@ function lexSource(ts: TokenStream, state: { s: number }, source: LexSource, sta
 			const ns = p;
 			while (p < n && is(text.charCodeAt(p), C_PROPNODE)) p++;
 			if (p > ns) {
-				push(T.NAME, i, p, text.slice(ns, p));
+				push(T.NAME, i, p);
 				state.s = S_V1;
 				i = p;
 				continue;
@@ -240,12 +273,12 @@ function lexSource(ts: TokenStream, state: { s: number }, source: LexSource, sta
 		}
 		if (state.s === S_BYTES) {
 			if (is(c, C_HEX) && is(text.charCodeAt(i + 1), C_HEX)) {
-				push(T.BYTE, i, i + 2, text.slice(i, i + 2));
+				push(T.BYTE, i, i + 2);
 				i += 2;
 				continue;
 			}
 			if (c === 93) {
-				push(T.CHAR, i, i + 1, ']');
+				push(T.CHAR, i, i + 1);
 				state.s = S_V1;
 				i++;
 				continue;
@@ -264,7 +297,7 @@ function lexSource(ts: TokenStream, state: { s: number }, source: LexSource, sta
 			if (text.startsWith('ULL', p)) p += 3;
 			else if (text.startsWith('UL', p) || text.startsWith('LL', p)) p += 2;
 			else if (text.charCodeAt(p) === 85 || text.charCodeAt(p) === 76) p += 1;
-			push(T.LITERAL, i, p, text.slice(i, p));
+			push(T.LITERAL, i, p);
 			i = p;
 			continue;
 		}
@@ -284,7 +317,7 @@ function lexSource(ts: TokenStream, state: { s: number }, source: LexSource, sta
 				p++;
 			}
 			if (last > 0) {
-				push(T.CHAR_LITERAL, i, last, text.slice(i + 1, last - 1));
+				push(T.CHAR_LITERAL, i, last);
 				i = last;
 				continue;
 			}
@@ -295,7 +328,7 @@ function lexSource(ts: TokenStream, state: { s: number }, source: LexSource, sta
 			if (is(c1, C_LABEL_START)) {
 				let p = i + 2;
 				while (p < n && is(text.charCodeAt(p), C_LABEL)) p++;
-				push(T.REF, i, p, text.slice(i + 1, p));
+				push(T.REF, i, p);
 				i = p;
 				continue;
 			}
@@ -312,7 +345,7 @@ function lexSource(ts: TokenStream, state: { s: number }, source: LexSource, sta
 				if (ok) {
 					while (p < n && is(text.charCodeAt(p), C_PATH)) p++;
 					if (text.charCodeAt(p) === 125) {
-						push(T.REF, i, p + 1, text.slice(i + 2, p));
+						push(T.REF, i, p + 1);
 						i = p + 1;
 						continue;
 					}
@@ -331,14 +364,14 @@ function lexSource(ts: TokenStream, state: { s: number }, source: LexSource, sta
 		else if (c === 38 && c1 === 38) op = T.AND;
 		else if (c === 124 && c1 === 124) op = T.OR;
 		if (op >= 0) {
-			push(op, i, i + 2, text.slice(i, i + 2));
+			push(op, i, i + 2);
 			i += 2;
 			continue;
 		}
 		// Any other character is a token by itself.
 		let len = 1;
 		if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) len = 2;
-		push(T.CHAR, i, i + len, text.slice(i, i + len));
+		push(T.CHAR, i, i + len);
 		if (c === 91) state.s = S_BYTES;
 		else if (c === 123 || c === 59) state.s = S_NAME;
 		i += len;

@@ -6,6 +6,7 @@
  */
 
 import type { Diagnostic, FileSystem, Span } from '../base/source.js';
+import { LazySpan } from './span.js';
 import { T, type TokenStream } from './lexer.js';
 import type { DtBytesChunk, DtCellItem, DtCellsChunk, DtLabel, DtMemreserve, DtNumberCell, DtRef, DtValueChunk, DtValueLabel } from './types.js';
 import { decodeString, evalCharLiteral, evalLiteral, fromUtf8, U64_MAX } from './values.js';
@@ -98,8 +99,7 @@ export function parse(ts: TokenStream, diags: Diagnostic[], fs?: FileSystem): As
 
 class Parser {
 	private p = 0;
-	private readonly kind: number[];
-	private readonly val: string[];
+	private readonly kind: Uint8Array;
 	private depth = 0;
 	private lastSyntaxAt = -1;
 
@@ -109,7 +109,6 @@ class Parser {
 		private readonly fs: FileSystem | undefined,
 	) {
 		this.kind = ts.kind;
-		this.val = ts.value;
 	}
 
 	/** Span of tokens a..b (inclusive). */
@@ -117,8 +116,8 @@ class Parser {
 		const ts = this.ts;
 		const src = ts.src[a]!;
 		const map = ts.sources[src]!.map;
-		if (ts.src[b] !== src || b < a) return map.spanOf(ts.start[a]!, ts.end[a]!);
-		return map.spanOf(ts.start[a]!, ts.end[b]!);
+		if (ts.src[b] !== src || b < a) return new LazySpan(map, ts.start[a]!, ts.end[a]!);
+		return new LazySpan(map, ts.start[a]!, ts.end[b]!);
 	}
 
 	private err(code: string, message: string, span: Span, severity: 'error' | 'warning' = 'error'): void {
@@ -126,7 +125,7 @@ class Parser {
 	}
 
 	private isChar(ch: string, at = this.p): boolean {
-		return this.kind[at] === T.CHAR && this.val[at] === ch;
+		return this.kind[at] === T.CHAR && this.ts.value(at) === ch;
 	}
 
 	private syntax(what?: string): never {
@@ -134,7 +133,7 @@ class Parser {
 		if (p !== this.lastSyntaxAt) {
 			this.lastSyntaxAt = p;
 			const k = this.kind[p];
-			const found = k === T.EOF ? 'end of input' : `'${this.val[p]}'`;
+			const found = k === T.EOF ? 'end of input' : `'${this.ts.value(p)}'`;
 			this.err('syntax', `syntax error: unexpected ${found}${what ? `, expected ${what}` : ''}`, this.span(p));
 		}
 		throw new SyntaxErr();
@@ -152,7 +151,7 @@ class Parser {
 			const k = this.kind[this.p]!;
 			if (k === T.EOF) return;
 			if (k === T.CHAR) {
-				const v = this.val[this.p];
+				const v = this.ts.value(this.p);
 				if (v === '{') depth++;
 				else if (v === '}') {
 					if (depth === 0) return;
@@ -204,7 +203,7 @@ class Parser {
 			while (this.kind[q] === T.LABEL) q++;
 			if (this.kind[q] !== T.MEMRESERVE) break;
 			const written: DtLabel[] = [];
-			for (let i = at; i < q; i++) written.push({ name: this.val[i]!, span: this.span(i) });
+			for (let i = at; i < q; i++) written.push({ name: this.ts.value(i), span: this.span(i) });
 			const labels = orderLabels(written);
 			this.p = q + 1;
 			try {
@@ -243,12 +242,12 @@ class Parser {
 		if (k === T.LABEL || k === T.REF) {
 			let label: DtLabel | undefined;
 			if (k === T.LABEL) {
-				label = { name: this.val[this.p]!, span: this.span(this.p) };
+				label = { name: this.ts.value(this.p), span: this.span(this.p) };
 				this.p++;
 				if (this.kind[this.p] !== T.REF) this.syntax('a reference');
 			}
 			const refAt = this.p++;
-			const ref = makeRef(this.val[refAt]!, this.span(refAt));
+			const ref = makeRef(this.ts.value(refAt), this.span(refAt));
 			const body = this.nodedef();
 			out.statements.push({ kind: 'ref-node', ref, ...(label ? { label } : {}), body, span: this.span(at, this.p - 1) });
 			return;
@@ -257,7 +256,7 @@ class Parser {
 			this.p++;
 			if (this.kind[this.p] !== T.REF) this.syntax('a reference');
 			const refAt = this.p++;
-			const ref = makeRef(this.val[refAt]!, this.span(refAt));
+			const ref = makeRef(this.ts.value(refAt), this.span(refAt));
 			this.expectChar(';');
 			out.statements.push({ kind: k === T.DEL_NODE ? 'delete-ref' : 'omit-ref', ref, span: this.span(at, this.p - 1) });
 			return;
@@ -304,7 +303,7 @@ class Parser {
 		for (;;) {
 			const k = this.kind[this.p];
 			if (k === T.LABEL) {
-				labels.push({ name: this.val[this.p]!, span: this.span(this.p) });
+				labels.push({ name: this.ts.value(this.p), span: this.span(this.p) });
 				this.p++;
 			} else if (k === T.OMIT) {
 				omit = true;
@@ -319,7 +318,7 @@ class Parser {
 			const nameAt = this.p++;
 			this.expectChar(';');
 			if (omit) this.syntaxAt(at);
-			this.addProp(body, { kind: 'delete-prop', name: this.val[nameAt]!, nameSpan: this.span(nameAt), labels: ordered, span: this.span(at, this.p - 1) });
+			this.addProp(body, { kind: 'delete-prop', name: this.ts.value(nameAt), nameSpan: this.span(nameAt), labels: ordered, span: this.span(at, this.p - 1) });
 			return;
 		}
 		if (k === T.DEL_NODE) {
@@ -327,12 +326,12 @@ class Parser {
 			if (this.kind[this.p] !== T.NAME) this.syntax('a node name');
 			const nameAt = this.p++;
 			this.expectChar(';');
-			body.children.push({ kind: 'delete-node', name: this.val[nameAt]!, nameSpan: this.span(nameAt), labels: ordered, omit, span: this.span(at, this.p - 1) });
+			body.children.push({ kind: 'delete-node', name: this.ts.value(nameAt), nameSpan: this.span(nameAt), labels: ordered, omit, span: this.span(at, this.p - 1) });
 			return;
 		}
 		if (k !== T.NAME) this.syntax('a property or node name');
 		const nameAt = this.p++;
-		const name = this.val[nameAt]!;
+		const name = this.ts.value(nameAt);
 		if (this.isChar('{')) {
 			const b = this.nodedef();
 			body.children.push({ kind: 'node', name, nameSpan: this.span(nameAt), labels: ordered, omit, body: b, span: this.span(at, this.p - 1) });
@@ -372,12 +371,12 @@ class Parser {
 			const k = this.kind[at];
 			if (k === T.STRING) {
 				this.p++;
-				const bytes = decodeString(this.val[at]!);
-				const raw = this.val[at]!;
+				const bytes = decodeString(this.ts.value(at));
+				const raw = this.ts.value(at);
 				out.push({ kind: 'string', bytes, value: raw.indexOf('\\') < 0 ? raw : fromUtf8(bytes), span: this.span(at) });
 			} else if (k === T.REF) {
 				this.p++;
-				const ref = makeRef(this.val[at]!, this.span(at));
+				const ref = makeRef(this.ts.value(at), this.span(at));
 				out.push({ kind: 'path-ref', ref, path: '', span: ref.span });
 			} else if (this.isChar('<') || k === T.BITS) {
 				out.push(this.cells());
@@ -397,7 +396,7 @@ class Parser {
 
 	private valueLabel(): DtValueLabel {
 		const at = this.p++;
-		return { kind: 'label', name: this.val[at]!, span: this.span(at) };
+		return { kind: 'label', name: this.ts.value(at), span: this.span(at) };
 	}
 
 	private cells(): DtCellsChunk {
@@ -407,7 +406,7 @@ class Parser {
 			this.p++;
 			if (this.kind[this.p] !== T.LITERAL) this.syntax('a bit width');
 			const litAt = this.p++;
-			const lit = evalLiteral(this.val[litAt]!);
+			const lit = evalLiteral(this.ts.value(litAt));
 			if (lit.error) this.err(lit.error.startsWith('Bad') ? 'bad-integer-literal' : 'integer-out-of-range', lit.error, this.span(litAt));
 			const b = lit.value <= 64n ? Number(lit.value) : 0;
 			if (!bitsSet.has(b)) this.err('bad-bits', 'Array elements must be 8, 16, 32 or 64-bits', this.span(litAt));
@@ -425,7 +424,7 @@ class Parser {
 			if (k === T.REF) {
 				const refAt = this.p++;
 				const span = this.span(refAt);
-				const ref = makeRef(this.val[refAt]!, span);
+				const ref = makeRef(this.ts.value(refAt), span);
 				if (bits !== 32) this.err('ref-in-non-32-bit-array', 'References are only allowed in arrays with 32-bit elements.', span);
 				items.push({ kind: 'ref', ref, value: mask, span });
 				continue;
@@ -449,7 +448,7 @@ class Parser {
 		for (;;) {
 			const k = this.kind[this.p];
 			if (k === T.BYTE) {
-				items.push({ kind: 'number', value: BigInt(parseInt(this.val[this.p]!, 16)), span: this.span(this.p) });
+				items.push({ kind: 'number', value: BigInt(parseInt(this.ts.value(this.p), 16)), span: this.span(this.p) });
 				this.p++;
 			} else if (k === T.LABEL) items.push(this.valueLabel());
 			else break;
@@ -473,7 +472,7 @@ class Parser {
 		}
 		const end = this.expectChar(')');
 		const span = this.span(at, end);
-		const file = fromUtf8(decodeString(this.val[nameAt]!));
+		const file = fromUtf8(decodeString(this.ts.value(nameAt)));
 		const src = this.ts.sources[this.ts.src[at]!]!;
 		const dir = src.file.includes('/') ? src.file.slice(0, src.file.lastIndexOf('/')) : '';
 		const path = file.startsWith('/') || dir === '' ? file : `${dir}/${file}`;
@@ -496,13 +495,13 @@ class Parser {
 		const k = this.kind[at];
 		if (k === T.LITERAL) {
 			this.p++;
-			const lit = evalLiteral(this.val[at]!);
+			const lit = evalLiteral(this.ts.value(at));
 			if (lit.error) this.err(lit.error.startsWith('Bad') ? 'bad-integer-literal' : 'integer-out-of-range', lit.error, this.span(at));
 			return lit;
 		}
 		if (k === T.CHAR_LITERAL) {
 			this.p++;
-			const c = evalCharLiteral(this.val[at]!);
+			const c = evalCharLiteral(this.ts.value(at));
 			if (c.error) this.err('bad-char-literal', c.error, this.span(at));
 			return c;
 		}
@@ -554,7 +553,7 @@ class Parser {
 
 	private binOp(level: number): string {
 		const k = this.kind[this.p];
-		const v = this.val[this.p];
+		const v = this.ts.value(this.p);
 		switch (level) {
 			case 0:
 				return k === T.OR ? '||' : '';
@@ -627,7 +626,7 @@ class Parser {
 
 	private unary(): bigint {
 		if (this.kind[this.p] === T.CHAR) {
-			const v = this.val[this.p];
+			const v = this.ts.value(this.p);
 			if (v === '-') {
 				this.p++;
 				return BigInt.asUintN(64, -this.unary());
