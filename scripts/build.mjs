@@ -10,6 +10,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const require = createRequire(join(root, 'package.json'));
 const production = process.argv.includes('--production');
+const IMPORT_META_SHIM = "const __iommuLensModuleUrl = require('node:url').pathToFileURL(__filename).href;";
 
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
@@ -24,6 +25,10 @@ const common = {
 	logLevel: 'warning',
 	// The native tree-sitter binding is an optional fast path, loaded at run time when present.
 	external: ['vscode', 'tree-sitter', 'tree-sitter-devicetree', 'tree-sitter-c'],
+	// web-tree-sitter's ESM build finds its files through import.meta.url, which a CommonJS bundle
+	// does not have: give it the bundle's own URL.
+	define: { 'import.meta.url': '__iommuLensModuleUrl' },
+	banner: { js: IMPORT_META_SHIM },
 };
 
 await Promise.all([
@@ -33,7 +38,7 @@ await Promise.all([
 		...common,
 		entryPoints: [join(root, 'server/src/cli/main.ts')],
 		outfile: join(dist, 'cli.js'),
-		banner: { js: '#!/usr/bin/env node' },
+		banner: { js: `#!/usr/bin/env node\n${IMPORT_META_SHIM}` },
 	}),
 ]);
 chmodSync(join(dist, 'cli.js'), 0o755);
