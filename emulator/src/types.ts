@@ -89,6 +89,10 @@ export const FINDING_IDS = [
 	'probe-order-conflict',
 	'probe-deferred',
 	'plugin-crashed',
+	'no-driver',
+	'tristate-ifdef',
+	'bus-set-iommu',
+	'rpmsg-dma-ops',
 ] as const;
 
 export type FindingId = (typeof FINDING_IDS)[number];

@@ -18,6 +18,7 @@ import * as iommuMapUncovered from './iommu-map-uncovered';
 import * as iommusCells from './iommus-cells';
 import * as iommusTarget from './iommus-target';
 import * as msiMapMismatch from './msi-map-mismatch';
+import * as noDriver from './no-driver';
 import * as pcieIommusOverlap from './pcie-iommus-overlap';
 import * as probeDeferred from './probe-deferred';
 import * as probeOrderConflict from './probe-order-conflict';
@@ -64,6 +65,7 @@ export const CHECKS: readonly Check[] = [
 	{ id: 'smmu-capacity', check: smmuCapacity.check },
 	{ id: 'probe-order-conflict', check: probeOrderConflict.check },
 	{ id: 'probe-deferred', check: probeDeferred.check },
+	{ id: 'no-driver', check: noDriver.check },
 ];
 
 /**

@@ -32,6 +32,26 @@ export const BOARD_OPTIONS: OptionSpec[] = [
 
 export const KERNEL_OPTION: OptionSpec = { name: 'kernel', value: true, valueName: 'X.Y', help: `kernel version to emulate (default ${probe.formatKernelVersion(probe.NEWEST_KERNEL)}, the newest)` };
 export const PROFILE_OPTION: OptionSpec = { name: 'profile', value: true, valueName: 'FILE', help: 'SoC profile (JSON: {"byCompatible": {...}, "byPath": {...}}) with IOMMU hardware parameters' };
+export const DRIVER_OPTIONS: OptionSpec[] = [
+	{ name: 'drivers', value: true, repeat: true, valueName: 'DIR', help: 'driver C sources (repeatable): their of_device_id tables, registrations and IOMMU/DMA calls replace the built-in driver table' },
+	{ name: 'kconfig', value: true, valueName: 'DIR', help: 'a tree with Kconfig files (Kconfig at its root) and Makefiles: symbol types, dependencies, link order' },
+	{ name: 'config', value: true, valueName: 'FILE', help: 'a .config or defconfig fragment: which drivers are y, m or n' },
+];
+
+/** The driver-source options, or undefined when none is given. */
+export function driverArgs(args: ParsedArgs): { dirs: string[]; kconfig?: string; config?: string } | undefined {
+	const dirs = args.values.get('drivers') ?? [];
+	const kconfig = args.values.get('kconfig')?.[0];
+	const config = args.values.get('config')?.[0];
+	if (dirs.length === 0 && kconfig === undefined && config === undefined) return undefined;
+	return { dirs, ...(kconfig !== undefined ? { kconfig } : {}), ...(config !== undefined ? { config } : {}) };
+}
+
+/** True for a path `check` reads as driver source rather than a board (`.c`, `.h`, `Kconfig*`). */
+export function isDriverSourcePath(p: string): boolean {
+	return /\.[ch]$/.test(p) || /(^|[\\/])Kconfig[^\\/]*$/.test(p);
+}
+
 export const FORMAT_OPTION: OptionSpec = { name: 'format', value: true, valueName: 'text|json', help: 'output format (default text)' };
 
 /** Board options from the parsed arguments, with the kernel tree's defaults first. */

@@ -16,7 +16,7 @@ declare const IOMMU_LENS_VERSION: string | undefined;
 const VERSION = typeof IOMMU_LENS_VERSION === 'string' ? IOMMU_LENS_VERSION : '0.0.0-dev';
 const EXIT_INTERNAL = 70;
 
-const COMMANDS: Record<string, (argv: readonly string[], io: Io) => number> = { check, simulate, translate, dump };
+const COMMANDS: Record<string, (argv: readonly string[], io: Io) => number | Promise<number>> = { check, simulate, translate, dump };
 
 const USAGE = `iommu-lens ${VERSION}: devicetree and IOMMU analysis for Linux SoC bring-up
 
@@ -30,8 +30,8 @@ Usage:
 
 Exit status: 0 no error, 1 errors found, 2 bad usage or unreadable input.`;
 
-/** Runs the command line; returns the exit code. */
-export function run(argv: readonly string[], io: Io): number {
+/** Runs the command line; returns the exit code (a promise for commands that read driver sources). */
+export function run(argv: readonly string[], io: Io): number | Promise<number> {
 	const [command, ...rest] = argv;
 	try {
 		if (command === undefined) {
@@ -48,7 +48,16 @@ export function run(argv: readonly string[], io: Io): number {
 		}
 		const handler = COMMANDS[command];
 		if (!handler) throw new UsageError(`unknown command '${command}' (try: iommu-lens --help)`);
-		return handler(rest, io);
+		const res = handler(rest, io);
+		return typeof res === 'number'
+			? res
+			: res.catch((error: unknown) => {
+					if (error instanceof UsageError || error instanceof probe.KernelVersionError) {
+						io.err(`iommu-lens: ${error.message}\n`);
+						return EXIT_USAGE;
+					}
+					throw error;
+				});
 	} catch (error) {
 		if (error instanceof UsageError || error instanceof probe.KernelVersionError) {
 			io.err(`iommu-lens: ${error.message}\n`);
@@ -59,12 +68,16 @@ export function run(argv: readonly string[], io: Io): number {
 }
 
 if (require.main === module) {
-	let code: number;
+	const internal = (error: unknown): number => {
+		process.stderr.write(`iommu-lens: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		return EXIT_INTERNAL;
+	};
+	let code: number | Promise<number>;
 	try {
 		code = run(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd() });
 	} catch (error) {
-		process.stderr.write(`iommu-lens: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-		code = EXIT_INTERNAL;
+		code = internal(error);
 	}
-	process.exitCode = code;
+	if (typeof code === 'number') process.exitCode = code;
+	else void code.then((c) => (process.exitCode = c), (error: unknown) => (process.exitCode = internal(error)));
 }

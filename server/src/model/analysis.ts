@@ -7,6 +7,9 @@ import { runChecks } from '../../../emulator/src/checks';
 import { iommu, probe, scenario as scenarios, type DtView, type Finding, type FindingId } from '../../../emulator/src';
 import type { Diagnostic, Span } from '../base/source';
 import { toDtView } from './dtview';
+import { runDriverChecks } from '../drivers/checks';
+import { toDriverFacts } from '../drivers/facts';
+import type { DriverSources } from '../drivers/sources';
 import type { BoardOptions, Frontend, ResolvedBoard } from './board';
 
 export interface AnalysisOptions extends BoardOptions {
@@ -16,6 +19,11 @@ export interface AnalysisOptions extends BoardOptions {
 	profiles?: iommu.UserProfiles;
 	/** What-ifs for the probe simulation. */
 	whatIf?: Omit<scenarios.Scenario, 'kernel'>;
+	/**
+	 * Driver sources already read (`readDriverSources`: the C files, the Kconfig tree and the
+	 * configuration): their facts replace the built-in driver table, and the C checks join the findings.
+	 */
+	drivers?: DriverSources;
 }
 
 /** One result item, from the front-end (a diagnostic) or the emulator (a finding), in one shape. */
@@ -57,13 +65,23 @@ export function analyseBoard(frontend: Frontend, file: string, options: Analysis
 	const version = options.kernel !== undefined ? probe.parseKernelVersion(options.kernel) : probe.NEWEST_KERNEL;
 	const board = frontend.resolve(file, options);
 	const view = toDtView(board.tree);
+	const facts = options.drivers ? toDriverFacts(options.drivers) : undefined;
 	const findings = runChecks({
 		view,
 		scenario: { ...options.whatIf, kernel: probe.formatKernelVersion(version) },
 		iommu: { era: { version: [version.major, version.minor] }, ...(options.profiles ? { profiles: options.profiles } : {}) },
+		...(facts ? { driverFacts: facts } : {}),
 	});
-	const simulation = scenarios.runScenario(view, { ...options.whatIf, kernel: probe.formatKernelVersion(version) });
-	return { board, view, items: [...board.diagnostics.map(fromDiagnostic), ...findings.map(fromFinding)], simulation };
+	const simulation = scenarios.runScenario(view, { ...options.whatIf, kernel: probe.formatKernelVersion(version) }, facts);
+	const cFindings = options.drivers && facts ? runDriverChecks({ sources: options.drivers, version, facts, view }) : [];
+	return { board, view, items: [...board.diagnostics.map(fromDiagnostic), ...findings.map(fromFinding), ...cFindings.map(fromFinding)], simulation };
+}
+
+/** The C-side findings of driver sources alone (no board): `iommu-lens check foo.c`. */
+export function analyseDriverSources(sources: DriverSources, options: { kernel?: string } = {}): ReportItem[] {
+	const version = options.kernel !== undefined ? probe.parseKernelVersion(options.kernel) : probe.NEWEST_KERNEL;
+	const findings = runDriverChecks({ sources, version, facts: toDriverFacts(sources) });
+	return [...sources.diagnostics.filter((d) => d.severity !== 'info').map(fromDiagnostic), ...findings.map(fromFinding)];
 }
 
 export type { FindingId };

@@ -2,10 +2,13 @@
 import { probe, scenario as scenarios } from '../../../../emulator/src';
 import { createFrontend } from '../../model/board';
 import { analyseBoard } from '../../model/analysis';
+import { readDriverSourcesFromDisk } from '../../node/c-extractor';
 import { formatOptions, parseArgs, UsageError, type OptionSpec } from '../args';
 import {
 	BOARD_OPTIONS,
 	boardArg,
+	DRIVER_OPTIONS,
+	driverArgs,
 	boardOptions,
 	displayPath,
 	EXIT_OK,
@@ -23,6 +26,7 @@ import {
 const OPTIONS: OptionSpec[] = [
 	...BOARD_OPTIONS,
 	KERNEL_OPTION,
+	...DRIVER_OPTIONS,
 	{ name: 'what-if', value: true, repeat: true, valueName: 'WHAT', help: 'a what-if (repeatable): disable=NODE, enable=NODE, driver=NAME:y|m|n, unload=NAME, order=NAME,NAME..., passthrough, disable-bypass=0|1, timeout=SECONDS' },
 	FORMAT_OPTION,
 	HELP_OPTION,
@@ -109,7 +113,7 @@ export function parseWhatIfs(values: readonly string[]): Omit<scenarios.Scenario
 	};
 }
 
-export function simulate(argv: readonly string[], io: Io): number {
+export function simulate(argv: readonly string[], io: Io): number | Promise<number> {
 	const args = parseArgs(argv, OPTIONS);
 	if (args.flags.has('help')) {
 		io.out(`${SIMULATE_HELP}\n`);
@@ -121,7 +125,9 @@ export function simulate(argv: readonly string[], io: Io): number {
 	const whatIf = parseWhatIfs(args.values.get('what-if') ?? []);
 	const opened = openBoard(io, given);
 	if (!opened) return EXIT_USAGE;
-	const analysis = analyseBoard(createFrontend(opened.fs), opened.file, { ...boardOptions(args, opened.file, io.cwd), ...(kernel ? { kernel } : {}), whatIf });
+	const drivers = driverArgs(args);
+	const run = (sources?: Awaited<ReturnType<typeof readDriverSourcesFromDisk>>): number => {
+	const analysis = analyseBoard(createFrontend(opened.fs), opened.file, { ...boardOptions(args, opened.file, io.cwd), ...(kernel ? { kernel } : {}), whatIf, ...(sources ? { drivers: sources } : {}) });
 	const { result, errors } = analysis.simulation;
 	for (const e of errors) io.err(`iommu-lens: what-if not applied: ${e}\n`);
 	if (format === 'json') {
@@ -130,6 +136,12 @@ export function simulate(argv: readonly string[], io: Io): number {
 	}
 	io.out(renderText(result, opened.file, io.cwd));
 	return EXIT_OK;
+	};
+	if (!drivers) return run();
+	return readDriverSourcesFromDisk(drivers, io.cwd).then(run, (error: unknown) => {
+		io.err(`iommu-lens: ${error instanceof Error ? error.message : String(error)}\n`);
+		return EXIT_USAGE;
+	});
 }
 
 function renderText(result: probe.ProbeResult, file: string, cwd: string): string {

@@ -1,0 +1,239 @@
+/**
+ * Kconfig files: `config`/`menuconfig` symbols with their type, prompt, `depends on` (including the
+ * enclosing `if`/`menu` dependencies), `select`/`imply` (with `if`), `default` (with `if`) and
+ * `def_bool`/`def_tristate`, across `source`d files (paths relative to the tree root, `$(srctree)/`
+ * accepted, `rsource` relative to the current file, `osource` optional, globs when a lister is given).
+ * Help texts are skipped by indentation, as the kconfig lexer does.
+ */
+import { lineStarts, paths, positionAt, type Diagnostic, type FileSystem, type Span } from '../../base/source';
+import { parseExpr, type Expr } from './expr';
+
+export type SymbolType = 'bool' | 'tristate' | 'string' | 'int' | 'hex' | 'unknown';
+
+export interface Conditional<T> {
+	readonly value: T;
+	readonly cond?: Expr;
+}
+
+export interface KconfigSymbol {
+	readonly name: string;
+	type: SymbolType;
+	/** Every definition site (a symbol may be defined in several places). */
+	readonly spans: Span[];
+	readonly prompts: Conditional<string>[];
+	/** Each `depends on` (and the enclosing `if`/menu dependencies), ANDed. */
+	readonly depends: Expr[];
+	readonly defaults: Conditional<Expr>[];
+	readonly selects: Conditional<string>[];
+	readonly implies: Conditional<string>[];
+	/** Symbols that select this one: [selector, condition]. Filled after parsing. */
+	readonly selectedBy: Array<{ readonly by: string; readonly cond?: Expr }>;
+	menuconfig: boolean;
+}
+
+export interface KconfigModel {
+	readonly root: string;
+	readonly symbols: ReadonlyMap<string, KconfigSymbol>;
+	readonly files: readonly string[];
+	readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface KconfigOptions {
+	/** The tree root; `Kconfig` at the root is read first. */
+	readonly root: string;
+	readonly fs: FileSystem;
+	/** The top file (default `<root>/Kconfig`). */
+	readonly top?: string;
+	/** Lists the files of a folder (for `source "arch/*\/Kconfig"` globs); without it globs are skipped with a note. */
+	readonly list?: (dir: string) => readonly string[];
+	/** Environment for `$(VAR)` in `source` paths (`SRCARCH` ...). */
+	readonly env?: Readonly<Record<string, string>>;
+}
+
+/** Reads a Kconfig tree. Never throws: missing files become diagnostics. */
+export function parseKconfigTree(options: KconfigOptions): KconfigModel {
+	const symbols = new Map<string, KconfigSymbol>();
+	const files: string[] = [];
+	const diagnostics: Diagnostic[] = [];
+	const top = options.top ?? paths.join(options.root, 'Kconfig');
+	const visit = (file: string, inherited: Expr[], from?: Span, optional = false): void => {
+		if (files.includes(file)) return;
+		const text = options.fs.readFile(file);
+		if (text === undefined) {
+			if (!optional) diagnostics.push({ severity: 'warning', code: 'kconfig-missing-source', message: `cannot read Kconfig file ${file}`, span: from ?? { file, start: { line: 0, col: 0 }, end: { line: 0, col: 0 } } });
+			return;
+		}
+		files.push(file);
+		parseFile(file, text, inherited);
+	};
+	const expandPath = (raw: string, file: string, relative: boolean): string[] => {
+		let p = raw.replace(/\$\((\w+)\)/g, (_, v: string) => (v === 'srctree' ? '' : (options.env?.[v] ?? `$(${v})`))).replace(/^\/+/, '');
+		if (raw.startsWith('$(srctree)')) p = p.replace(/^\/+/, '');
+		const full = relative ? paths.join(paths.dirname(file), p) : paths.join(options.root, p);
+		if (!/[*?[]/.test(full)) return [full];
+		if (!options.list) return [];
+		const re = new RegExp(`^${full.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+		// List from the deepest folder without a wildcard.
+		const fixed = full.slice(0, full.search(/[*?[]/));
+		const dir = fixed.endsWith('/') ? fixed.slice(0, -1) : paths.dirname(fixed);
+		return options.list(dir).filter((f) => re.test(f)).sort();
+	};
+	const parseFile = (file: string, text: string, inherited: Expr[]): void => {
+		const starts = lineStarts(text);
+		const lines = text.split(/\r\n|\n|\r/);
+		const depStack: Expr[][] = [inherited];
+		const current = (): Expr[] => depStack.flat();
+		let sym: KconfigSymbol | undefined;
+		let inChoice = 0;
+		const cond = (rest: string): { value: string; cond?: Expr } => {
+			const m = /^(.*?)\s+if\s+(.+)$/.exec(rest);
+			if (!m) return { value: rest.trim() };
+			const c = parseExpr(m[2] as string);
+			return { value: (m[1] as string).trim(), ...(c ? { cond: c } : {}) };
+		};
+		const unquote = (s: string): string => s.replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1');
+		let pendingMenuDeps: Expr[] | undefined;
+		for (let li = 0; li < lines.length; li++) {
+			let line = (lines[li] as string).replace(/\s+#.*$/, '').replace(/^\s*#.*$/, '');
+			while (line.endsWith('\\') && li + 1 < lines.length) line = line.slice(0, -1) + ' ' + (lines[++li] as string);
+			const trimmed = line.trim();
+			if (trimmed === '') continue;
+			const span = (): Span => ({ file, start: positionAt(starts, starts[li] as number), end: positionAt(starts, (starts[li] as number) + (lines[li] as string).length) });
+			const [kw, ...restParts] = trimmed.split(/\s+/);
+			const rest = trimmed.slice((kw as string).length).trim();
+			if (kw === 'help' || kw === '---help---') {
+				// Skip the help text: from the first non-blank line, every line at least as indented (and blank lines).
+				const width = (l: string): number => (l.match(/^[ \t]*/)?.[0] ?? '').replace(/\t/g, '        ').length;
+				const own = width(lines[li] as string);
+				let indent = -1;
+				while (li + 1 < lines.length) {
+					const next = lines[li + 1] as string;
+					if (next.trim() === '') {
+						li++;
+						continue;
+					}
+					const w = width(next);
+					if (indent < 0) {
+						if (w <= own) break;
+						indent = w;
+					}
+					if (w < indent) break;
+					li++;
+				}
+				continue;
+			}
+			switch (kw) {
+				case 'config':
+				case 'menuconfig': {
+					const name = restParts[0] as string;
+					sym = symbols.get(name);
+					if (!sym) {
+						sym = { name, type: 'unknown', spans: [], prompts: [], depends: [], defaults: [], selects: [], implies: [], selectedBy: [], menuconfig: false };
+						symbols.set(name, sym);
+					}
+					sym.spans.push(span());
+					if (kw === 'menuconfig') sym.menuconfig = true;
+					sym.depends.push(...current());
+					pendingMenuDeps = undefined;
+					continue;
+				}
+				case 'choice':
+					inChoice++;
+					sym = undefined;
+					continue;
+				case 'endchoice':
+					inChoice = Math.max(0, inChoice - 1);
+					sym = undefined;
+					continue;
+				case 'menu':
+					depStack.push([]);
+					pendingMenuDeps = depStack[depStack.length - 1];
+					sym = undefined;
+					continue;
+				case 'endmenu':
+					if (depStack.length > 1) depStack.pop();
+					sym = undefined;
+					pendingMenuDeps = undefined;
+					continue;
+				case 'if': {
+					const e = parseExpr(rest);
+					depStack.push(e ? [e] : []);
+					sym = undefined;
+					continue;
+				}
+				case 'endif':
+					if (depStack.length > 1) depStack.pop();
+					sym = undefined;
+					continue;
+				case 'comment':
+				case 'mainmenu':
+					sym = undefined;
+					continue;
+				case 'source':
+				case 'rsource':
+				case 'osource':
+				case 'orsource': {
+					const target = unquote(rest);
+					const list = expandPath(target, file, kw === 'rsource' || kw === 'orsource');
+					if (list.length === 0 && /[*?[]/.test(target) && !options.list) diagnostics.push({ severity: 'info', code: 'kconfig-glob-skipped', message: `source "${target}": globs need a directory lister; skipped`, span: span() });
+					for (const f of list) visit(f, current(), span(), kw.startsWith('o') || /[*?[]/.test(target));
+					sym = undefined;
+					continue;
+				}
+			}
+			if (kw === 'depends' && restParts[0] === 'on') {
+				const e = parseExpr(rest.replace(/^on\s+/, ''));
+				if (!e) continue;
+				if (sym) sym.depends.push(e);
+				else if (pendingMenuDeps) pendingMenuDeps.push(e);
+				continue;
+			}
+			if (kw === 'visible') continue;
+			if (!sym) continue;
+			switch (kw) {
+				case 'bool':
+				case 'boolean':
+				case 'tristate':
+				case 'string':
+				case 'int':
+				case 'hex': {
+					sym.type = kw === 'boolean' ? 'bool' : kw;
+					if (rest) {
+						const c = cond(rest);
+						sym.prompts.push({ value: unquote(c.value), ...(c.cond ? { cond: c.cond } : {}) });
+					}
+					break;
+				}
+				case 'def_bool':
+				case 'def_tristate': {
+					sym.type = kw === 'def_bool' ? 'bool' : 'tristate';
+					const c = cond(rest);
+					const e = parseExpr(c.value);
+					if (e) sym.defaults.push({ value: e, ...(c.cond ? { cond: c.cond } : {}) });
+					break;
+				}
+				case 'prompt': {
+					const c = cond(rest);
+					sym.prompts.push({ value: unquote(c.value), ...(c.cond ? { cond: c.cond } : {}) });
+					break;
+				}
+				case 'default': {
+					const c = cond(rest);
+					const e = parseExpr(c.value);
+					if (e) sym.defaults.push({ value: e, ...(c.cond ? { cond: c.cond } : {}) });
+					break;
+				}
+				case 'select':
+				case 'imply': {
+					const c = cond(rest);
+					(kw === 'select' ? sym.selects : sym.implies).push({ value: c.value, ...(c.cond ? { cond: c.cond } : {}) });
+					break;
+				}
+			}
+		}
+		void inChoice;
+	};
+	visit(top, []);
+	for (const s of symbols.values()) for (const sel of s.selects) symbols.get(sel.value)?.selectedBy.push({ by: s.name, ...(sel.cond ? { cond: sel.cond } : {}) });
+	return { root: options.root, symbols, files, diagnostics };
+}
