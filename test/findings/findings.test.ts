@@ -9,10 +9,14 @@
  * `checkFindings`.
  */
 import { describe, expect, test } from 'vitest';
-import { readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { FINDING_IDS } from '../../emulator/src/types';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { FINDING_IDS, type FindingId } from '../../emulator/src/types';
+import { REPO_ROOT } from '../harness/corpus';
 import { FIXTURES, checkFindings, parseFixture, readFixture, type FixtureOptions } from '../harness/fixture';
+
+/** Ids whose checks read driver sources (C, Kconfig, .config): tested in test/drivers and no-driver.test.ts. */
+const NEEDS_DRIVER_SOURCES: readonly FindingId[] = ['no-driver', 'tristate-ifdef', 'bus-set-iommu', 'rpmsg-dma-ops'];
 
 const DIR = resolve(FIXTURES, 'findings');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.dts')).sort();
@@ -37,8 +41,18 @@ describe('finding fixtures', () => {
 	}
 
 	test('every finding id but plugin-crashed has a trigger and a near miss', () => {
-		const missing = FINDING_IDS.filter((id) => id !== 'plugin-crashed').flatMap((id) => [`${id}.dts`, `${id}.near-miss.dts`].filter((f) => !files.includes(f)));
+		const missing = FINDING_IDS.filter((id) => id !== 'plugin-crashed' && !NEEDS_DRIVER_SOURCES.includes(id)).flatMap((id) => [`${id}.dts`, `${id}.near-miss.dts`].filter((f) => !files.includes(f)));
 		expect(missing).toEqual([]);
+	});
+
+	test('the ids that need driver sources have their triggers and near misses with the driver tests', () => {
+		// Their fixtures are C and Kconfig (test/drivers/cases, test/drivers/tree): a .dts alone cannot trigger them.
+		const driverTests = readFileSync(join(REPO_ROOT, 'test/drivers/checks.test.ts'), 'utf8') + readFileSync(join(REPO_ROOT, 'test/emulator/checks/no-driver.test.ts'), 'utf8');
+		for (const id of NEEDS_DRIVER_SOURCES) {
+			expect(FINDING_IDS).toContain(id);
+			expect(driverTests, `${id} has tests with driver sources`).toMatch(new RegExp(`${id === 'no-driver' ? 'is silent without driver sources' : `describe\\('${id}'`}`));
+		}
+		expect(driverTests).toMatch(/near miss/);
 	});
 
 	test('fixtures are named after a finding id', () => {
