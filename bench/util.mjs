@@ -32,13 +32,15 @@ export async function bundle(entry) {
 }
 
 /**
- * Runs `commands` (shell strings) `jobs` at a time under GNU time; returns wall seconds, the peak
- * resident memory of any one command in MB (or undefined without /usr/bin/time), and failures.
+ * Runs `commands` (shell strings) `jobs` at a time under GNU time; returns wall seconds, the CPU
+ * seconds (user + system) of all commands and the peak resident memory of any one command in MB
+ * (both undefined without /usr/bin/time), and failures.
  */
 export async function runShell(commands, { jobs = 2, cwd = CORPUS } = {}) {
 	const timed = existsSync('/usr/bin/time');
 	let next = 0;
 	let peakKb = 0;
+	let cpuSeconds = 0;
 	const failed = [];
 	const start = process.hrtime.bigint();
 	const worker = async () => {
@@ -46,14 +48,15 @@ export async function runShell(commands, { jobs = 2, cwd = CORPUS } = {}) {
 			const index = next++;
 			const cmd = commands[index];
 			await new Promise((done) => {
-				const args = timed ? ['-f', '%M', 'sh', '-c', cmd] : ['-c', cmd];
+				const args = timed ? ['-f', '%M %U %S', 'sh', '-c', cmd] : ['-c', cmd];
 				const child = spawn(timed ? '/usr/bin/time' : 'sh', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
 				let err = '';
 				child.stderr.on('data', (d) => (err += d));
 				child.on('close', (code) => {
 					if (timed) {
-						const kb = Number(err.trim().split('\n').pop());
+						const [kb, user, sys] = (err.trim().split('\n').pop() ?? '').split(' ').map(Number);
 						if (Number.isFinite(kb)) peakKb = Math.max(peakKb, kb);
+						if (Number.isFinite(user) && Number.isFinite(sys)) cpuSeconds += user + sys;
 					}
 					if (code !== 0) failed.push(index);
 					done();
@@ -62,7 +65,7 @@ export async function runShell(commands, { jobs = 2, cwd = CORPUS } = {}) {
 		}
 	};
 	await Promise.all(Array.from({ length: jobs }, worker));
-	return { seconds: Number(process.hrtime.bigint() - start) / 1e9, peakMb: timed ? peakKb / 1024 : undefined, failed };
+	return { seconds: Number(process.hrtime.bigint() - start) / 1e9, peakMb: timed ? peakKb / 1024 : undefined, cpuSeconds: timed ? cpuSeconds : undefined, failed };
 }
 
 export const fmt = (n, digits = 2) => (n === undefined ? 'n/a' : n.toFixed(digits));
