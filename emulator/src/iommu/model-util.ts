@@ -3,6 +3,7 @@
  * bookkeeping.
  */
 import { hex } from '../addr';
+import type { IommuInstanceState } from './plugin-api';
 
 /** `(mask & smr.mask) == mask && !((id ^ smr.id) & ~smr.mask)`: the new entry is entirely matched by `smr`. */
 export function smrCovers(smr: { id: bigint; mask: bigint }, entry: { id: bigint; mask: bigint }): boolean {
@@ -99,4 +100,28 @@ export class GroupTable {
 	get count(): number {
 		return [...this.members.values()].filter((m) => m.length > 0).length;
 	}
+}
+
+/**
+ * The instance state of a 0-cell IOMMU that serves its masters as one unit (Rockchip, OMAP): every
+ * master joins the instance's single group, and each entry occupies the whole instance.
+ */
+export function dedicatedInstanceState(): IommuInstanceState {
+	const groups = new GroupTable();
+	const group = groups.create();
+	return {
+		attach(master, entries) {
+			groups.join(group, master.key);
+			const others = groups.others(group, master.key);
+			return {
+				ok: true,
+				slots: entries.map((e) => ({ entryIndex: e.entryIndex, kind: 'instance' as const, index: 0, reused: others.length > 0, sharedWith: others })),
+				group,
+				groupSharedWith: others,
+			};
+		},
+		usage() {
+			return { groups: groups.count };
+		},
+	};
 }

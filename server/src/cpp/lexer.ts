@@ -4,6 +4,8 @@
  * Line splices and comments are removed here; a file is lexed once and the result is cached.
  */
 
+import { lineStarts } from '../base/source';
+
 /** Token kinds. Plain numeric constants so that every module can inline the comparisons. */
 export const Kind = {
 	Name: 1,
@@ -354,7 +356,7 @@ export function lexFile(path: string, text: string, fileIndex: number, spellings
 		path,
 		text,
 		fileIndex,
-		lineStartsOf(text),
+		lineStarts(text),
 		problems,
 		kf.slice(0, count),
 		ids.slice(0, count),
@@ -364,19 +366,6 @@ export function lexFile(path: string, text: string, fileIndex: number, spellings
 	);
 	analyseGuard(lf, lf.materialize());
 	return lf;
-}
-
-function lineStartsOf(text: string): number[] {
-	const starts = [0];
-	for (let i = 0; i < text.length; i++) {
-		const c = text.charCodeAt(i);
-		if (c === 10) starts.push(i + 1);
-		else if (c === 13) {
-			if (text.charCodeAt(i + 1) === 10) i++;
-			starts.push(i + 1);
-		}
-	}
-	return starts;
 }
 
 function isHashAt(tokens: readonly Token[], i: number): boolean {

@@ -4,7 +4,7 @@
  * Masters of one instance share its group.
  */
 import { IOMMU_PLUGIN_API_VERSION, type IommuModelPlugin } from '../plugin-api';
-import { GroupTable } from '../model-util';
+import { dedicatedInstanceState } from '../model-util';
 
 export const plugin: IommuModelPlugin = {
 	apiVersion: IOMMU_PLUGIN_API_VERSION,
@@ -17,22 +17,6 @@ export const plugin: IommuModelPlugin = {
 		return { kind: 'ok', stream: { mask: 0n, rawCells: [...args], label: 'dedicated instance' } };
 	},
 	createInstance() {
-		const groups = new GroupTable();
-		const group = groups.create();
-		return {
-			attach(master, entries) {
-				groups.join(group, master.key);
-				const others = groups.others(group, master.key);
-				return {
-					ok: true,
-					slots: entries.map((e) => ({ entryIndex: e.entryIndex, kind: 'instance' as const, index: 0, reused: others.length > 0, sharedWith: others })),
-					group,
-					groupSharedWith: others,
-				};
-			},
-			usage() {
-				return { groups: groups.count };
-			},
-		};
+		return dedicatedInstanceState();
 	},
 };

@@ -5,7 +5,7 @@
  * All masters of one instance share that instance's group.
  */
 import { IOMMU_PLUGIN_API_VERSION, eraAtLeast, type IommuModelPlugin } from '../plugin-api';
-import { GroupTable } from '../model-util';
+import { dedicatedInstanceState } from '../model-util';
 
 /** The release whose rockchip-iommu uses `of_xlate` (OF_IOMMU) instead of the 2017 argument check (unverified boundary). */
 export const ROCKCHIP_OF_XLATE_SINCE: readonly [number, number] = [4, 18];
@@ -28,22 +28,6 @@ export const plugin: IommuModelPlugin = {
 		return { kind: 'ok', stream: { mask: 0n, rawCells: [...args], label: 'dedicated instance' } };
 	},
 	createInstance() {
-		const groups = new GroupTable();
-		const group = groups.create();
-		return {
-			attach(master, entries) {
-				groups.join(group, master.key);
-				const others = groups.others(group, master.key);
-				return {
-					ok: true,
-					slots: entries.map((e) => ({ entryIndex: e.entryIndex, kind: 'instance' as const, index: 0, reused: others.length > 0, sharedWith: others })),
-					group,
-					groupSharedWith: others,
-				};
-			},
-			usage() {
-				return { groups: groups.count };
-			},
-		};
+		return dedicatedInstanceState();
 	},
 };
