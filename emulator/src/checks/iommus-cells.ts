@@ -59,6 +59,7 @@ export function check(ctx: CheckContext): Finding[] {
 				related: [{ loc: target.property('#iommu-cells')?.loc ?? target.loc, message: `#iommu-cells = <${n}> on ${nameOf(target)}` }],
 				fix: {
 					kind: 'iommus-cells',
+					nodePath: m.ref.node.path,
 					property: 'iommus',
 					targetPath: target.path,
 					targetCells: n,

@@ -50,7 +50,7 @@ export function check(ctx: CheckContext): Finding[] {
 						`msi-map entry ${k} (RID ${hex(me.idBase)}, length ${hex(me.length)} → ${hex(me.outBase)}) does not mirror iommu-map entry ${k} (RID ${hex(ie.idBase)}, length ${hex(ie.length)} → ${hex(ie.outBase)}; expected msi out ${hex(expectedOut)}).`,
 						me.loc,
 						[{ loc: ie.loc, message: `iommu-map entry ${k}` }],
-						{ kind: 'msi-map-align', entryIndex: k, idBase: hex(ie.idBase), outBase: hex(expectedOut), length: hex(ie.length) },
+						{ kind: 'msi-map-align', hostPath: h.node.path, entryIndex: k, idBase: hex(ie.idBase), outBase: hex(expectedOut), length: hex(ie.length) },
 					),
 				);
 				break;

@@ -17,6 +17,7 @@ describe('iommus-cells', () => {
 			        ],
 			      ],
 			      "kind": "iommus-cells",
+			      "nodePath": "/soc@0/dev@2",
 			      "property": "iommus",
 			      "setTargetCells": 2,
 			      "targetCells": 1,

@@ -9,6 +9,7 @@ describe('msi-map-mismatch', () => {
 			  {
 			    "fix": {
 			      "entryIndex": 1,
+			      "hostPath": "/soc@0/pcie@1",
 			      "idBase": "0x100",
 			      "kind": "msi-map-align",
 			      "length": "0x1",

@@ -1,0 +1,43 @@
+/**
+ * A `BoardSnapshot`: one build context analysed once, with lazily built IOMMU topology and attach
+ * simulation shared by every editor feature that reads it.
+ */
+import { iommu, probe } from '../../../emulator/src';
+import type { FileSystem } from '../base/source';
+import type { BoardSnapshot } from '../ide/types';
+import { analyseBoard, type AnalysisOptions } from './analysis';
+import type { Frontend } from './board';
+import { toDriverFacts } from '../drivers/facts';
+
+/** Analyses `board` and wraps the result for the editor features. `fs` is what the front-end read. */
+export function createSnapshot(frontend: Frontend, fs: FileSystem, board: string, options: AnalysisOptions): BoardSnapshot {
+	const analysis = analyseBoard(frontend, board, options);
+	const version = options.kernel !== undefined ? probe.parseKernelVersion(options.kernel) : probe.NEWEST_KERNEL;
+	let topology: iommu.Topology | undefined;
+	let report: iommu.AttachReport | undefined;
+	let facts: readonly probe.DriverFacts[] | undefined;
+	const texts = new Map<string, string | undefined>();
+	return {
+		board,
+		analysis,
+		text(path) {
+			if (!texts.has(path)) texts.set(path, fs.readFile(path));
+			return texts.get(path);
+		},
+		topology() {
+			topology ??= iommu.buildTopology(analysis.view, {
+				era: { version: [version.major, version.minor] },
+				...(options.profiles ? { profiles: options.profiles } : {}),
+			});
+			return topology;
+		},
+		attach() {
+			report ??= iommu.attach(this.topology());
+			return report;
+		},
+		driverFacts() {
+			facts ??= options.drivers ? toDriverFacts(options.drivers) : probe.builtinDriverFacts(version);
+			return facts;
+		},
+	};
+}
