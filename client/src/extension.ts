@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import type { ExtensionContext } from 'vscode';
-import { window } from 'vscode';
+import { window, workspace } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
@@ -18,6 +18,11 @@ export async function activate(context: ExtensionContext): Promise<void> {
 	const clientOptions: LanguageClientOptions = {
 		documentSelector: [{ language: 'dts' }],
 		outputChannelName: 'iommu-lens',
+		// The server pulls `iommuLens.*` with workspace/configuration; the initial values also travel
+		// in initializationOptions for the first analysis, and changes are pushed. (The server registers its own
+		// file watchers.)
+		initializationOptions: { settings: JSON.parse(JSON.stringify(workspace.getConfiguration('iommuLens'))) as unknown },
+		synchronize: { configurationSection: 'iommuLens' },
 	};
 	client = new LanguageClient('iommuLens', 'iommu-lens', serverOptions, clientOptions);
 	try {

@@ -8,6 +8,7 @@ import { probe } from '../../../emulator/src';
 import { UsageError } from './args';
 import { check } from './commands/check';
 import { dump } from './commands/dump';
+import { lsp } from './commands/lsp';
 import { simulate } from './commands/simulate';
 import { translate } from './commands/translate';
 import { EXIT_OK, EXIT_USAGE, type Io } from './common';
@@ -16,7 +17,7 @@ declare const IOMMU_LENS_VERSION: string | undefined;
 const VERSION = typeof IOMMU_LENS_VERSION === 'string' ? IOMMU_LENS_VERSION : '0.0.0-dev';
 const EXIT_INTERNAL = 70;
 
-const COMMANDS: Record<string, (argv: readonly string[], io: Io) => number | Promise<number>> = { check, simulate, translate, dump };
+const COMMANDS: Record<string, (argv: readonly string[], io: Io) => number | Promise<number>> = { check, simulate, translate, dump, lsp };
 
 const USAGE = `iommu-lens ${VERSION}: devicetree and IOMMU analysis for Linux SoC bring-up
 
@@ -25,6 +26,7 @@ Usage:
   iommu-lens simulate BOARD.dts [options]         probe order: which IOMMU each master ends up behind
   iommu-lens translate BOARD.dts NODE [options]   address, DMA and stream chains of one node
   iommu-lens dump BOARD.dts [options]             the resolved tree, as dtc -O dts prints it
+  iommu-lens lsp --stdio                          the language server (Neovim, Emacs eglot, Helix)
   iommu-lens --version
   iommu-lens COMMAND --help
 

@@ -1,0 +1,159 @@
+// `npm run bench -- lsp`: the language server (dist/server.js --stdio) driven over JSON-RPC like an editor.
+//  1. sdm845.dtsi in the sdm845-db845c context (workspace: the corpus): open → first diagnostics,
+//     one-character edits → published diagnostics (median, p95 over EDITS), hover time, server RSS.
+//  2. The whole corpus as a workspace, sdm845.dtsi open together with every board that includes it
+//     (19): the same edits (the other boards are analysed again once typing pauses), hover, RSS.
+//  3. (--all-boards) every arm64 board of the corpus opened one after the other: open → diagnostics
+//     per board, then the edits to sdm845.dtsi, workspace/symbol and RSS.
+// Targets: edit median < 50 ms, p95 < 150 ms, hover < 10 ms, RSS < 300 MB for the whole corpus.
+// Options: --edits N (default 30), --all-boards [--boards N: only the first N arm64 boards].
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CORPUS, corpusBoards, REPO } from './util.mjs';
+
+const require = createRequire(join(REPO, 'package.json'));
+const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-jsonrpc/node');
+const arg = (name, dflt) => {
+	const i = process.argv.indexOf(`--${name}`);
+	return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const EDITS = arg('edits', 30);
+const BOARDS = arg('boards', Infinity);
+const uri = (p) => pathToFileURL(p).href;
+const qcom = join(CORPUS, 'src/arm64/qcom');
+const SOC = join(qcom, 'sdm845.dtsi');
+const DB845C = join(qcom, 'sdm845-db845c.dts');
+
+function startServer() {
+	const proc = spawn(process.execPath, [join(REPO, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+	const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+	const waiters = new Map();
+	conn.onNotification('textDocument/publishDiagnostics', (p) => {
+		const key = `${p.uri}#${p.version ?? ''}`;
+		waiters.get(key)?.(p);
+		waiters.delete(key);
+	});
+	conn.onRequest('workspace/configuration', (p) => p.items.map(() => null));
+	conn.onRequest('client/registerCapability', () => null);
+	conn.listen();
+	const published = (u, version) => new Promise((resolve) => waiters.set(`${u}#${version ?? ''}`, resolve));
+	const rss = () => {
+		const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'));
+		return m ? Number(m[1]) / 1024 : NaN;
+	};
+	return { proc, conn, published, rss };
+}
+
+const ms = (x) => `${x.toFixed(1)} ms`;
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+
+async function open(s, path, version = 1) {
+	const t0 = performance.now();
+	const done = s.published(uri(path), version);
+	await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(path), languageId: 'dts', version, text: readFileSync(path, 'utf8') } });
+	await done;
+	return performance.now() - t0;
+}
+
+async function edits(s, path) {
+	const times = [];
+	const line = readFileSync(path, 'utf8').split('\n')[0];
+	for (let i = 0; i < EDITS; i++) {
+		const version = 2 + i;
+		// Alternately add and remove one space at the end of the first line (a comment).
+		const change = i % 2 === 0
+			? { range: { start: { line: 0, character: line.length }, end: { line: 0, character: line.length } }, text: ' ' }
+			: { range: { start: { line: 0, character: line.length }, end: { line: 0, character: line.length + 1 } }, text: '' };
+		const t0 = performance.now();
+		const done = s.published(uri(path), version);
+		await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri: uri(path), version }, contentChanges: [change] });
+		await done;
+		// The debounce is part of what the user waits for; report it separately too.
+		times.push(performance.now() - t0);
+	}
+	return times;
+}
+
+async function hover(s, path) {
+	const lines = readFileSync(path, 'utf8').split('\n');
+	const l = lines.findIndex((x) => /^\s*iommus = </.test(x));
+	const position = { line: l, character: lines[l].indexOf('iommus') + 2 };
+	const times = [];
+	for (let i = 0; i < 20; i++) {
+		const t0 = performance.now();
+		await s.conn.sendRequest('textDocument/hover', { textDocument: { uri: uri(path) }, position });
+		times.push(performance.now() - t0);
+	}
+	return times;
+}
+
+async function stop(s) {
+	await s.conn.sendRequest('shutdown');
+	await s.conn.sendNotification('exit');
+	await new Promise((r) => s.proc.on('exit', r));
+}
+
+function report(name, times, note = '') {
+	console.log(`  ${name}: median ${ms(pct(times, 50))}, p95 ${ms(pct(times, 95))}, max ${ms(Math.max(...times))} (n=${times.length}${note})`);
+}
+
+console.log('lsp: sdm845.dtsi in the sdm845-db845c context');
+{
+	const s = startServer();
+	await initialize(s);
+	console.log(`  open sdm845.dtsi → first diagnostics (include scan + analysis): ${ms(await open(s, SOC))}`);
+	const ctx = await s.conn.sendRequest('iommuLens/buildContexts', { textDocument: { uri: uri(SOC) } });
+	console.log(`  context: ${ctx.current?.split('/').pop()} (${ctx.reason}, ${ctx.candidates.length} candidates)`);
+	const e = await edits(s, SOC);
+	report('one-character edit → published diagnostics', e, '; includes the 150 ms debounce');
+	report('  the same minus the debounce', e.map((x) => x - 150));
+	report('hover on iommus', await hover(s, SOC));
+	console.log(`  server RSS: ${s.rss().toFixed(0)} MB`);
+	await stop(s);
+}
+
+async function initialize(s) {
+	await s.conn.sendRequest('initialize', { processId: process.pid, rootUri: uri(CORPUS), workspaceFolders: [{ uri: uri(CORPUS), name: 'corpus' }], capabilities: { workspace: { configuration: true } } });
+	await s.conn.sendNotification('initialized', {});
+}
+
+console.log('lsp: the whole corpus as a workspace; sdm845.dtsi and the 19 boards that include it open');
+{
+	const s = startServer();
+	await initialize(s);
+	console.log(`  open sdm845.dtsi → first diagnostics: ${ms(await open(s, SOC))}`);
+	const ctx = await s.conn.sendRequest('iommuLens/buildContexts', { textDocument: { uri: uri(SOC) } });
+	const opens = [];
+	for (const c of ctx.candidates) opens.push(await open(s, new URL(c.uri).pathname));
+	console.log(`  opened ${opens.length} boards (open → diagnostics: median ${ms(pct(opens, 50))}, p95 ${ms(pct(opens, 95))})`);
+	const e = await edits(s, SOC);
+	report('one-character edit → published diagnostics (sdm845.dtsi)', e, '; includes the 150 ms debounce');
+	report('  the same minus the debounce', e.map((x) => x - 150));
+	report('hover on iommus', await hover(s, SOC));
+	const w0 = performance.now();
+	const syms = await s.conn.sendRequest('workspace/symbol', { query: 'smmu' });
+	console.log(`  workspace/symbol 'smmu': ${ms(performance.now() - w0)} (${syms.length} symbols)`);
+	console.log(`  server RSS: ${s.rss().toFixed(0)} MB`);
+	await stop(s);
+}
+
+if (process.argv.includes('--all-boards')) {
+	console.log('lsp: every arm64 board of the corpus opened');
+	const s = startServer();
+	await initialize(s);
+	const boards = corpusBoards('arm64').slice(0, BOARDS).map((b) => join(CORPUS, b));
+	const t0 = performance.now();
+	const opens = [];
+	for (const b of boards) opens.push(await open(s, b));
+	console.log(`  opened ${boards.length} boards in ${((performance.now() - t0) / 1000).toFixed(0)} s (open → diagnostics: median ${ms(pct(opens, 50))}, p95 ${ms(pct(opens, 95))})`);
+	console.log(`  server RSS with every board open: ${s.rss().toFixed(0)} MB`);
+	console.log(`  open sdm845.dtsi → first diagnostics: ${ms(await open(s, SOC))}`);
+	const e = await edits(s, SOC);
+	report('one-character edit → published diagnostics (sdm845.dtsi)', e, '; includes the 150 ms debounce');
+	report('hover on iommus', await hover(s, SOC));
+	console.log(`  server RSS: ${s.rss().toFixed(0)} MB`);
+	await stop(s);
+}

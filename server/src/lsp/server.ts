@@ -1,0 +1,384 @@
+/**
+ * `startServer(connection, runtime)`: wires the open documents, the analysis host and the handlers.
+ * No analysis logic here: the host (workspace.ts) decides what to recompute, the features
+ * (server/src/ide) answer, convert.ts translates.
+ */
+import {
+	CodeActionKind,
+	DidChangeConfigurationNotification,
+	DidChangeWatchedFilesNotification,
+	InlayHintKind,
+	TextDocuments,
+	TextDocumentSyncKind,
+	type CodeAction,
+	type InlayHint,
+	type Connection,
+	type InitializeResult,
+	type ServerCapabilities,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { probe } from '../../../emulator/src';
+import * as ide from '../ide';
+import type { BoardSnapshot } from '../ide/types';
+import {
+	BuildContextsRequest,
+	Commands,
+	SetBuildContextRequest,
+	SimulateRequest,
+	StatusNotification,
+	TopologyRequest,
+	type BuildContextsResult,
+	type DmaPathResult,
+	type SimulateResult,
+	type TopologyResult,
+	type ScenarioParams,
+} from '../protocol/ext';
+import { fromRange, toDiagnostic, toLocation, toRange, toReportItem } from './convert';
+import { topology, simulate } from './custom';
+import { runSafe } from './run-safe';
+import type { Runtime } from './runtime';
+import { normaliseSettings } from './settings';
+import { AnalysisHost, type Context } from './workspace';
+
+export type { Runtime } from './runtime';
+
+/** Analysis waits this long after the last edit (a newer edit restarts the wait). */
+export const DEBOUNCE_MS = 150;
+/**
+ * Other open boards that read the edited file wait until typing pauses this long, and are then
+ * analysed one per event-loop turn, so that a newer edit (which restarts the wait) is never queued
+ * behind them.
+ */
+export const BACKGROUND_DEBOUNCE_MS = 1000;
+
+export const CAPABILITIES: ServerCapabilities = {
+	textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+	hoverProvider: true,
+	definitionProvider: true,
+	referencesProvider: true,
+	documentSymbolProvider: true,
+	workspaceSymbolProvider: true,
+	documentLinkProvider: { resolveProvider: false },
+	codeLensProvider: { resolveProvider: false },
+	inlayHintProvider: true,
+	codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+	executeCommandProvider: { commands: [Commands.simulate, Commands.topology, Commands.showDmaPath] },
+};
+
+export function startServer(connection: Connection, runtime: Runtime): void {
+	const documents = new TextDocuments(TextDocument);
+	const host = new AnalysisHost(runtime);
+	const log = (m: string): void => connection.console.error(m);
+	const toUri = (p: string): string => runtime.pathToUri(p);
+	const pending = new Map<string, ReturnType<typeof setTimeout>>();
+	/** uri → the board whose analysis last published diagnostics there. */
+	const publishedBy = new Map<string, string>();
+	let pullConfiguration = false;
+	let watchFiles = false;
+	/** Analyses wait for the first settings (a board analysed with defaults would be analysed twice). */
+	let configured = false;
+
+	const openBoards = (): string[] => documents.all().flatMap((d) => {
+		const p = runtime.uriToPath(d.uri);
+		return p !== undefined && /\.(dts|dtso|overlay)$/.test(p) ? [p] : [];
+	});
+	const contextOfUri = (uri: string, boards?: readonly string[]): (Context & { file: string }) | undefined => {
+		const file = runtime.uriToPath(uri);
+		if (file === undefined) return undefined;
+		// A board is its own context: no need to list the open boards.
+		return { file, ...host.contextOf(file, boards ?? (/\.dtsi$/.test(file) ? openBoards() : [])) };
+	};
+	const snapshotOf = (uri: string): { file: string; snapshot: BoardSnapshot } | undefined => {
+		const ctx = contextOfUri(uri);
+		if (!ctx?.board) return undefined;
+		return { file: ctx.file, snapshot: host.snapshot(ctx.board).snapshot };
+	};
+	const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
+
+	function status(extra: Partial<Parameters<typeof sendStatus>[0]>): void {
+		const v = host.kernel;
+		sendStatus({ state: 'ready', kernel: probe.formatKernelVersion(v), era: probe.eraOf(v), ...extra });
+	}
+	function sendStatus(params: import('../protocol/ext').StatusParams): void {
+		void connection.sendNotification(StatusNotification.type, params).catch(() => undefined);
+	}
+
+	/** Analyses a board (if an input changed) and publishes the diagnostics of its files. */
+	function analyse(board: string): void {
+		if (!configured) return;
+		try {
+			const fresh = host.cached(board) === undefined;
+			if (fresh) status({ state: 'analysing', context: toUri(board) });
+			const { snapshot, elapsedMs } = host.snapshot(board);
+			const byUri = new Map<string, ReturnType<typeof toDiagnostic>[]>();
+			for (const item of snapshot.analysis.items) {
+				const uri = toUri(item.span.file);
+				let list = byUri.get(uri);
+				if (!list) byUri.set(uri, (list = []));
+				list.push(toDiagnostic(item, board, baseName(board), toUri));
+			}
+			// The open documents analysed in this context always get a publish (possibly empty).
+			const boards = openBoards();
+			const own = new Set(documents.all().filter((d) => contextOfUri(d.uri, boards)?.board === board).map((d) => d.uri));
+			for (const u of own) if (!byUri.has(u)) byUri.set(u, []);
+			for (const [uri, owner] of publishedBy) if (owner === board && !byUri.has(uri)) byUri.set(uri, []);
+			for (const [uri, diagnostics] of byUri) {
+				const doc = documents.get(uri);
+				// An open file analysed in another context shows that context's results, not these.
+				if (doc && !own.has(uri)) continue;
+				if (diagnostics.length === 0) publishedBy.delete(uri);
+				else publishedBy.set(uri, board);
+				void connection.sendDiagnostics({ uri, ...(doc ? { version: doc.version } : {}), diagnostics });
+			}
+			// The hovers, lenses and hints read the topology and the attach simulation: build them now,
+			// after the publish, rather than on the first request.
+			if (fresh) setImmediate(() => {
+				try {
+					snapshot.attach();
+				} catch (error) {
+					log(`iommu-lens: attach simulation of ${board} failed: ${String(error)}`);
+				}
+			});
+			const settingsErrors = host.settingsErrors;
+			status({ state: settingsErrors.length > 0 ? 'error' : 'ready', context: toUri(board), elapsedMs, ...(settingsErrors.length > 0 ? { message: settingsErrors.join('\n') } : {}) });
+		} catch (error) {
+			log(`iommu-lens: analysis of ${board} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+			status({ state: 'error', context: toUri(board), message: String(error) });
+		}
+	}
+
+	function schedule(board: string, delay = DEBOUNCE_MS): void {
+		clearTimeout(pending.get(board));
+		pending.set(board, setTimeout(() => {
+			pending.delete(board);
+			analyse(board);
+		}, delay));
+	}
+
+	const background = new Set<string>();
+	let backgroundTimer: ReturnType<typeof setTimeout> | undefined;
+	function drainBackground(): void {
+		const [next] = background;
+		if (next === undefined) return;
+		background.delete(next);
+		analyse(next);
+		backgroundTimer = setTimeout(drainBackground, 0);
+	}
+
+	/** After `file` changed: the edited file's own context now, every other open context that read it later. */
+	function changed(file: string | undefined, own?: string): void {
+		const boards = new Set<string>();
+		const ownBoard = own ? contextOfUri(own)?.board : undefined;
+		if (ownBoard) {
+			background.delete(ownBoard);
+			schedule(ownBoard);
+		}
+		if (file !== undefined) {
+			const open = openBoards();
+			for (const d of documents.all()) {
+				const b = contextOfUri(d.uri, open)?.board;
+				if (b && b !== ownBoard && host.reads(b, file)) boards.add(b);
+			}
+		}
+		if (boards.size === 0 && background.size === 0) return;
+		for (const b of boards) background.add(b);
+		clearTimeout(backgroundTimer);
+		backgroundTimer = setTimeout(drainBackground, ownBoard ? BACKGROUND_DEBOUNCE_MS : DEBOUNCE_MS);
+	}
+
+	// didOpen fires onDidOpen, then onDidChangeContent (which reads the text and schedules).
+	documents.onDidOpen((e) => {
+		const ctx = contextOfUri(e.document.uri);
+		if (ctx) status({ state: configured ? 'analysing' : 'starting', uri: e.document.uri, ...(ctx.board ? { context: toUri(ctx.board) } : {}), reason: ctx.reason });
+	});
+	documents.onDidChangeContent((e) => {
+		const file = runtime.uriToPath(e.document.uri);
+		if (file === undefined) return;
+		host.open(file, e.document.getText(), e.document.version);
+		changed(file, e.document.uri);
+	});
+	documents.onDidClose((e) => {
+		const file = runtime.uriToPath(e.document.uri);
+		if (file === undefined) return;
+		host.close(file);
+		// The closed file's own diagnostics go; so do those a closed board published in files no open
+		// document's context still covers.
+		const stillOpen = new Set(documents.all().flatMap((d) => contextOfUri(d.uri)?.board ?? []));
+		for (const [uri, owner] of publishedBy) {
+			if (uri === e.document.uri || stillOpen.has(owner)) continue;
+			publishedBy.delete(uri);
+			void connection.sendDiagnostics({ uri, diagnostics: [] });
+		}
+		if (!stillOpen.has(publishedBy.get(e.document.uri) ?? '')) {
+			publishedBy.delete(e.document.uri);
+			void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+		}
+		changed(file);
+	});
+
+	async function loadSettings(initial: unknown): Promise<void> {
+		let raw = initial;
+		if (pullConfiguration) {
+			try {
+				const [pulled] = (await connection.workspace.getConfiguration([{ section: 'iommuLens' }])) as unknown[];
+				if (pulled && typeof pulled === 'object') raw = pulled;
+			} catch (error) {
+				log(`iommu-lens: workspace/configuration failed: ${String(error)}`);
+			}
+		}
+		const errors = await host.configure(normaliseSettings(raw));
+		configured = true;
+		for (const e of errors) log(`iommu-lens: ${e}`);
+		for (const b of new Set(documents.all().flatMap((d) => contextOfUri(d.uri)?.board ?? []))) schedule(b, 0);
+	}
+
+	let initialSettings: unknown;
+	connection.onInitialize((params): InitializeResult => {
+		const folders = params.workspaceFolders?.map((f) => runtime.uriToPath(f.uri)).filter((p): p is string => p !== undefined) ?? [];
+		if (folders.length === 0 && params.rootUri) {
+			const root = runtime.uriToPath(params.rootUri);
+			if (root) folders.push(root);
+		}
+		host.folders = folders;
+		const opts = params.initializationOptions as { settings?: unknown } | undefined;
+		initialSettings = opts?.settings ?? opts;
+		pullConfiguration = params.capabilities.workspace?.configuration === true;
+		watchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+		return { capabilities: CAPABILITIES, serverInfo: { name: 'iommu-lens' } };
+	});
+	connection.onInitialized(() => {
+		if (pullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'iommuLens' }).catch(() => undefined);
+		// Files changed outside the editor (git checkout, generated headers): re-read them.
+		if (watchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{dts,dtsi,dtso,overlay,h}' }] }).catch(() => undefined);
+		void loadSettings(initialSettings).catch((e: unknown) => log(String(e)));
+	});
+	connection.onDidChangeConfiguration((p) => void loadSettings(p.settings ?? initialSettings).catch((e: unknown) => log(String(e))));
+	connection.onDidChangeWatchedFiles((p) => {
+		for (const c of p.changes) {
+			const file = runtime.uriToPath(c.uri);
+			if (file === undefined) continue;
+			host.diskChanged(file);
+			changed(file);
+		}
+	});
+
+	// ---- features (server/src/ide) ----
+	connection.onHover((p, token) =>
+		runSafe(log, () => {
+			const s = snapshotOf(p.textDocument.uri);
+			const h = s && ide.hover(s.snapshot, { file: s.file, position: { line: p.position.line, col: p.position.character } });
+			return h ? { contents: { kind: 'markdown' as const, value: h.markdown }, range: toRange(h.span) } : null;
+		}, null, 'hover', token));
+	connection.onDefinition((p, token) =>
+		runSafe(log, () => {
+			const s = snapshotOf(p.textDocument.uri);
+			return s ? ide.definition(s.snapshot, { file: s.file, position: { line: p.position.line, col: p.position.character } }).map((x) => toLocation(x, toUri)) : [];
+		}, [], 'definition', token));
+	connection.onReferences((p, token) =>
+		runSafe(log, () => {
+			const s = snapshotOf(p.textDocument.uri);
+			return s ? ide.references(s.snapshot, { file: s.file, position: { line: p.position.line, col: p.position.character } }, p.context.includeDeclaration).map((x) => toLocation(x, toUri)) : [];
+		}, [], 'references', token));
+	connection.onDocumentSymbol((p, token) =>
+		runSafe(log, () => {
+			const s = snapshotOf(p.textDocument.uri);
+			const KIND = { node: 2, property: 7, label: 14, macro: 14 } as const; // Module, Property, Constant
+			type Sym = ide.DocumentSymbol;
+			const conv = (d: Sym): import('vscode-languageserver').DocumentSymbol => ({
+				name: d.name, ...(d.detail ? { detail: d.detail } : {}), kind: KIND[d.kind], range: toRange(d.span), selectionRange: toRange(d.selectionSpan), children: d.children.map(conv),
+			});
+			return s ? ide.documentSymbols(s.snapshot, s.file).map(conv) : [];
+		}, [], 'documentSymbol', token));
+	connection.onWorkspaceSymbol((p, token) =>
+		runSafe(log, () => {
+			const KIND = { node: 2, property: 7, label: 14, macro: 14 } as const;
+			return ide.workspaceSymbols(host.snapshots(), p.query).map((w) => ({ name: w.name, kind: KIND[w.kind], ...(w.container ? { containerName: w.container } : {}), location: toLocation(w.span, toUri) }));
+		}, [], 'workspaceSymbol', token));
+	connection.onDocumentLinks((p, token) =>
+		runSafe(log, () => {
+			const s = snapshotOf(p.textDocument.uri);
+			return s ? ide.documentLinks(s.snapshot, s.file).map((l) => ({ range: toRange(l.span), target: toUri(l.target) })) : [];
+		}, [], 'documentLink', token));
+	connection.onCodeLens((p, token) =>
+		runSafe(log, () => {
+			const s = snapshotOf(p.textDocument.uri);
+			return s ? ide.codeLenses(s.snapshot, s.file).map((l) => ({ range: toRange(l.span), command: { title: l.title, command: l.command, arguments: [...l.args] } })) : [];
+		}, [], 'codeLens', token));
+	connection.languages.inlayHint.on((p, token) =>
+		runSafe(log, () => {
+			const s = snapshotOf(p.textDocument.uri);
+			return s
+				? ide.inlayHints(s.snapshot, fromRange(s.file, p.range)).map((h): InlayHint => ({
+						position: { line: h.position.line, character: h.position.col }, label: h.label, kind: h.kind === 'type' ? InlayHintKind.Type : InlayHintKind.Parameter,
+						...(h.paddingLeft ? { paddingLeft: true } : {}), ...(h.paddingRight ? { paddingRight: true } : {}),
+					}))
+				: [];
+		}, [], 'inlayHint', token));
+	connection.onCodeAction((p, token) =>
+		runSafe(log, () => {
+			const s = snapshotOf(p.textDocument.uri);
+			if (!s) return [];
+			const out: CodeAction[] = [];
+			for (const d of p.context.diagnostics) {
+				const item = toReportItem(d, s.file, runtime.uriToPath);
+				if (!item) continue;
+				for (const fix of ide.quickFixes(s.snapshot, item)) {
+					const changes: Record<string, import('vscode-languageserver').TextEdit[]> = {};
+					for (const e of fix.edits) (changes[toUri(e.span.file)] ??= []).push({ range: toRange(e.span), newText: e.newText });
+					out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], ...(fix.preferred ? { isPreferred: true } : {}), edit: { changes } });
+				}
+			}
+			return out;
+		}, [], 'codeAction', token));
+
+	// ---- extensions (server/src/protocol/ext.ts) ----
+	const contexts = (uri: string): BuildContextsResult => {
+		const ctx = contextOfUri(uri);
+		if (!ctx) return { reason: 'none', candidates: [] };
+		return { ...(ctx.board ? { current: toUri(ctx.board) } : {}), reason: ctx.reason, candidates: ctx.candidates.map((c) => ({ uri: toUri(c.board), depth: c.depth })) };
+	};
+	const doSimulate = (uri: string, scenario: ScenarioParams) => {
+		const ctx = contextOfUri(uri);
+		if (!ctx?.board) return null;
+		return simulate(host.snapshot(ctx.board).snapshot, scenario, host.options(ctx.board), toUri);
+	};
+	const doTopology = (uri: string) => {
+		const s = snapshotOf(uri);
+		return s ? topology(s.snapshot, probe.formatKernelVersion(host.kernel), toUri) : null;
+	};
+	connection.onRequest(BuildContextsRequest.type, (p, token) => runSafe(log, () => contexts(p.textDocument.uri), { reason: 'none', candidates: [] } as BuildContextsResult, 'buildContexts', token));
+	connection.onRequest(SetBuildContextRequest.type, (p, token) =>
+		runSafe(log, () => {
+			const file = runtime.uriToPath(p.textDocument.uri);
+			if (file !== undefined) {
+				const board = p.context === null ? undefined : (runtime.uriToPath(p.context) ?? p.context);
+				host.setContext(file, board);
+				const ctx = contextOfUri(p.textDocument.uri);
+				if (ctx?.board) schedule(ctx.board, 0);
+			}
+			return contexts(p.textDocument.uri);
+		}, { reason: 'none', candidates: [] } as BuildContextsResult, 'setBuildContext', token));
+	connection.onRequest(SimulateRequest.type, (p, token) => runSafe(log, () => doSimulate(p.textDocument.uri, p.scenario ?? {}), null, 'simulate', token));
+	connection.onRequest(TopologyRequest.type, (p, token) => runSafe(log, () => doTopology(p.textDocument.uri), null, 'topology', token));
+	connection.onExecuteCommand((p, token) =>
+		runSafe(log, (): SimulateResult | TopologyResult | DmaPathResult | null => {
+			const [file, arg] = (p.arguments ?? []) as [unknown, unknown];
+			if (typeof file !== 'string') return null;
+			const uri = file.startsWith('file:') ? file : toUri(file);
+			if (p.command === Commands.topology) return doTopology(uri);
+			if (p.command === Commands.simulate) {
+				const res = doSimulate(uri, arg && typeof arg === 'object' ? (arg as ScenarioParams) : {});
+				return res && typeof arg === 'string' ? { ...res, masters: res.masters.filter((m) => m.iommu === arg) } : res;
+			}
+			if (p.command === Commands.showDmaPath && typeof arg === 'string') {
+				const res = doSimulate(uri, {});
+				const topo = doTopology(uri);
+				if (!res || !topo) return null;
+				return { context: res.context, master: res.masters.find((m) => m.path === arg) ?? null, edges: topo.edges.filter((e) => e.from === arg || e.from.startsWith(`${arg} rid `)) };
+			}
+			return null;
+		}, null, 'executeCommand', token));
+
+	documents.listen(connection);
+	connection.listen();
+}
