@@ -1,0 +1,202 @@
+// @ts-check
+/**
+ * The end-to-end suite: runs INSIDE VS Code's extension host (`extensionTestsPath`), with the
+ * extension under development loaded from the repository root and test/e2e/fixture/workspace (a
+ * temporary copy) as the workspace folder. Plain CommonJS so it needs no build; VS Code calls
+ * `run()` and the run fails when it throws.
+ *
+ * Runners: test/e2e/run.mjs (code-server + headless Chromium, works offline) and
+ * scripts/test-e2e-electron.mjs (@vscode/test-electron, desktop VS Code; needs network to download it).
+ *
+ * Every wait is on an event (diagnostics changes, editor and document events, fs.watch), bounded by
+ * a timeout; nothing sleeps. Screenshots (only under run.mjs, which sets IOMMU_LENS_E2E_ARTIFACTS):
+ * a log line `SCREENSHOT <name> [<css selector>]`, then wait for the file to appear.
+ *
+ * The fixture board (board.dts) has one deliberate finding: the camera's iommus entries have one
+ * cell where the SMMU's #iommu-cells is 2 (`iommus-cells`), whose preferred quick fix pads each
+ * entry with 0x0.
+ */
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const vscode = require('vscode');
+
+const EXTENSION_ID = 'iommu-lens.iommu-lens';
+const FINDING = 'iommus-cells';
+const TIMEOUT = Number(process.env.IOMMU_LENS_E2E_STEP_TIMEOUT_MS || 30000);
+
+const log = (/** @type {string} */ msg) => console.log(`[suite] ${msg}`);
+
+/**
+ * Resolves with check()'s first truthy value, re-checking whenever one of `events` fires.
+ * @template T
+ * @param {string} what
+ * @param {() => T | undefined | null | false} check
+ * @param {vscode.Event<any>[]} events
+ * @param {number} [timeout]
+ * @returns {Promise<T>}
+ */
+function waitFor(what, check, events, timeout = TIMEOUT) {
+	return new Promise((resolve, reject) => {
+		/** @type {vscode.Disposable[]} */
+		const subs = [];
+		const done = () => {
+			clearTimeout(timer);
+			for (const s of subs) s.dispose();
+		};
+		const timer = setTimeout(() => {
+			done();
+			reject(new Error(`timed out after ${timeout} ms waiting for ${what}`));
+		}, timeout);
+		const probe = () => {
+			let v;
+			try {
+				v = check();
+			} catch (e) {
+				done();
+				reject(e);
+				return;
+			}
+			if (v) {
+				done();
+				resolve(/** @type {T} */ (v));
+			}
+		};
+		for (const e of events) subs.push(e(probe));
+		probe();
+	});
+}
+
+/** @param {vscode.Diagnostic} d */
+const codeOf = (d) => (typeof d.code === 'object' && d.code !== null ? String(d.code.value) : String(d.code ?? ''));
+/** @param {vscode.Uri} uri */
+const findingsOf = (uri) => vscode.languages.getDiagnostics(uri).filter((d) => codeOf(d) === FINDING);
+
+/** @param {vscode.Hover[]} hovers */
+function hoverText(hovers) {
+	return (hovers ?? [])
+		.flatMap((h) => h.contents)
+		.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
+		.join('\n')
+		.trim();
+}
+
+/**
+ * Asks run.mjs for a screenshot and waits until it is saved (no-op under other runners).
+ * @param {string} name
+ * @param {string} [selector] a CSS selector that must be visible first
+ */
+async function screenshot(name, selector) {
+	const dir = process.env.IOMMU_LENS_E2E_ARTIFACTS;
+	if (!dir) {
+		log(`screenshot ${name}: skipped (no screenshot-capable runner)`);
+		return;
+	}
+	fs.mkdirSync(dir, { recursive: true });
+	const file = path.join(dir, `${name}.png`);
+	fs.rmSync(file, { force: true });
+	await new Promise((resolve, reject) => {
+		const watcher = fs.watch(dir, (_event, f) => {
+			if (f === `${name}.png` && fs.existsSync(file)) {
+				clearTimeout(timer);
+				watcher.close();
+				resolve(undefined);
+			}
+		});
+		const timer = setTimeout(() => {
+			watcher.close();
+			reject(new Error(`screenshot ${name} was not saved within ${TIMEOUT} ms`));
+		}, TIMEOUT);
+		console.log(`SCREENSHOT ${name}${selector ? ` ${selector}` : ''}`);
+	});
+}
+
+exports.run = async function run() {
+	const t0 = Date.now();
+	log(`VS Code ${vscode.version} (${vscode.env.appName}, uiKind=${vscode.env.uiKind}, remoteName=${vscode.env.remoteName ?? 'none'})`);
+	const folder = vscode.workspace.workspaceFolders?.[0];
+	if (!folder) throw new Error('no workspace folder: the runner must open test/e2e/fixture/workspace');
+	const board = vscode.Uri.joinPath(folder.uri, 'board.dts');
+	const ext = vscode.extensions.getExtension(EXTENSION_ID);
+	if (!ext) throw new Error(`extension ${EXTENSION_ID} is not loaded (extensionDevelopmentPath must be the repository root)`);
+
+	/** @type {{name: string, ms: number, error?: unknown}[]} */
+	const results = [];
+	/** @param {string} name @param {() => Promise<void>} body */
+	async function test(name, body) {
+		const start = Date.now();
+		try {
+			await body();
+			results.push({ name, ms: Date.now() - start });
+			log(`PASS ${name} (${Date.now() - start} ms)`);
+		} catch (error) {
+			results.push({ name, ms: Date.now() - start, error });
+			log(`FAIL ${name} (${Date.now() - start} ms): ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+		}
+	}
+
+	/** @type {vscode.TextEditor | undefined} */
+	let editor;
+	/** @type {vscode.Diagnostic | undefined} */
+	let finding;
+
+	await test('activates on opening a .dts file', async () => {
+		const events = /** @type {string[]} */ (ext.packageJSON.activationEvents ?? []);
+		if (events.every((e) => e.startsWith('onLanguage:')) && ext.isActive) throw new Error(`active before any .dts was opened (activationEvents: ${events.join(', ')})`);
+		const doc = await vscode.workspace.openTextDocument(board);
+		if (doc.languageId !== 'dts') throw new Error(`board.dts has language ${doc.languageId}, expected dts`);
+		editor = await vscode.window.showTextDocument(doc, { preview: false });
+		await waitFor(`${EXTENSION_ID} to be active`, () => ext.isActive, [vscode.languages.onDidChangeDiagnostics, vscode.workspace.onDidOpenTextDocument, vscode.window.onDidChangeActiveTextEditor]);
+	});
+
+	await test(`publishes the ${FINDING} diagnostic of the fixture board`, async () => {
+		const found = await waitFor(`a ${FINDING} diagnostic on board.dts (got: ${JSON.stringify(vscode.languages.getDiagnostics(board).map(codeOf))})`, () => findingsOf(board)[0], [vscode.languages.onDidChangeDiagnostics]);
+		finding = found;
+		if (found.severity !== vscode.DiagnosticSeverity.Error) throw new Error(`severity ${found.severity}, expected Error`);
+		const line = editor?.document.lineAt(found.range.start.line).text ?? '';
+		if (!line.includes('iommus')) throw new Error(`diagnostic on line ${found.range.start.line + 1} (${JSON.stringify(line)}), expected the camera's iommus`);
+		if (!String(found.source ?? '').startsWith('iommu-lens')) throw new Error(`source ${found.source}, expected iommu-lens (…)`);
+		log(`diagnostic ${found.range.start.line + 1}:${found.range.start.character + 1} [${codeOf(found)}] ${found.source}: ${found.message.slice(0, 100)}…`);
+	});
+
+	await test('screenshot: the board with the Problems panel', async () => {
+		await vscode.commands.executeCommand('workbench.actions.view.problems');
+		await screenshot('workbench-problems', '.markers-panel .monaco-list-row');
+	});
+
+	await test('hover on iommus', async () => {
+		if (!editor) throw new Error('board.dts is not open');
+		const doc = editor.document;
+		const line = doc.getText().split('\n').findIndex((l) => /^\s*iommus\s*=\s*<&apps_smmu 0x8a0/.test(l));
+		if (line < 0) throw new Error('no camera iommus line in board.dts');
+		const pos = new vscode.Position(line, doc.lineAt(line).text.indexOf('iommus') + 2);
+		/** @type {vscode.Hover[]} */
+		const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', doc.uri, pos);
+		const text = hoverText(hovers);
+		log(`hover at ${line + 1}:${pos.character + 1}: ${JSON.stringify(text.slice(0, 300))}${text.length > 300 ? '…' : ''}`);
+		if (!text) throw new Error('empty hover on iommus');
+		if (!/apps_smmu|iommu@15000000|#iommu-cells|stream/i.test(text)) throw new Error(`the hover does not mention the IOMMU: ${JSON.stringify(text.slice(0, 300))}`);
+	});
+
+	await test(`quick fix for ${FINDING} removes the diagnostic`, async () => {
+		if (!editor || !finding) throw new Error('no diagnostic to fix (see the tests above)');
+		const doc = editor.document;
+		/** @type {(vscode.CodeAction | vscode.Command)[]} */
+		const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', doc.uri, finding.range, vscode.CodeActionKind.QuickFix.value);
+		// (vscode.executeCodeActionProvider does not return the actions' `diagnostics`: the quick fixes
+		// asked for at the finding's range are the candidates.)
+		const fixes = /** @type {vscode.CodeAction[]} */ ((actions ?? []).filter((a) => 'edit' in a && a.edit && (!a.diagnostics || a.diagnostics.some((d) => codeOf(d) === FINDING))));
+		log(`quick fixes: ${JSON.stringify(fixes.map((f) => `${f.title}${f.isPreferred ? ' (preferred)' : ''}`))}`);
+		const fix = fixes.find((f) => f.isPreferred) ?? fixes[0];
+		if (!fix?.edit) throw new Error(`no quick fix with an edit for ${FINDING} (got ${JSON.stringify((actions ?? []).map((a) => a.title))})`);
+		if (!(await vscode.workspace.applyEdit(fix.edit))) throw new Error(`applyEdit failed for "${fix.title}"`);
+		const text = doc.getText();
+		if (!text.includes('<&apps_smmu 0x8a0 0x0>, <&apps_smmu 0x8a1 0x0>')) throw new Error(`unexpected text after the fix: ${JSON.stringify(text.split('\n').find((l) => l.includes('iommus')))}`);
+		await waitFor(`the ${FINDING} diagnostic to disappear after "${fix.title}"`, () => findingsOf(board).length === 0, [vscode.languages.onDidChangeDiagnostics]);
+		await doc.save();
+	});
+
+	const failed = results.filter((r) => r.error);
+	log(`${results.length - failed.length}/${results.length} passed in ${Date.now() - t0} ms${failed.length ? `; FAILED: ${failed.map((f) => f.name).join('; ')}` : ''}`);
+	if (failed.length) throw new Error(`${failed.length} e2e test(s) failed: ${failed.map((f) => f.name).join('; ')}`);
+};
