@@ -1,12 +1,12 @@
 // `npm run bench`: measurements, never pass/fail. Each benchmark prints its figures and, where there
 // is an anchor (cpp + dtc on the same files), the ratio against it. Usage:
-//   npm run bench [-- NAME ...]      NAME: frontend, emulator, drivers, lsp (default: all)
+//   npm run bench [-- NAME ...]      NAME: frontend, emulator, drivers, lsp, cli (default: all)
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const all = ['frontend', 'emulator', 'drivers', 'lsp'];
+const all = ['frontend', 'emulator', 'drivers', 'lsp', 'cli'];
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const name of chosen.length ? chosen : all) {
 	if (!all.includes(name)) {

@@ -40,6 +40,8 @@ await Promise.all([
 		outfile: join(dist, 'cli.js'),
 		banner: { js: `#!/usr/bin/env node\n${IMPORT_META_SHIM}` },
 	}),
+	// The worker thread of a parallel `iommu-lens check` over many boards.
+	build({ ...common, entryPoints: [join(root, 'server/src/cli/check-worker.ts')], outfile: join(dist, 'cli-worker.js') }),
 ]);
 chmodSync(join(dist, 'cli.js'), 0o755);
 
@@ -50,4 +52,6 @@ for (const name of ['devicetree', 'c']) {
 	});
 }
 cpSync(join(dirname(require.resolve('web-tree-sitter')), 'web-tree-sitter.wasm'), join(dist, 'web-tree-sitter.wasm'));
+// The finding docs: what `iommu-lens explain ID` prints and SARIF rules carry.
+cpSync(join(root, 'docs/findings'), join(dist, 'docs/findings'), { recursive: true });
 console.log('built dist/client.js, dist/server.js, dist/cli.js and the grammars');

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { corpusRoot, REPO_ROOT } from '../harness/corpus';
 
 const CLI = join(REPO_ROOT, 'dist/cli.js');
-const EXAMPLE = ['examples/board/board.dts', '-I', 'examples/board/include'];
+const EXAMPLE = ['examples/fixed/board.dts', '-I', 'examples/include'];
 
 function cli(args: string[], cwd = REPO_ROOT): { code: number; stdout: string; stderr: string } {
 	const res = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
@@ -27,7 +27,7 @@ describe('iommu-lens (command line)', () => {
 		const help = cli(['--help']);
 		expect(help.code).toBe(0);
 		expect(help.stdout).toContain('iommu-lens check BOARD.dts');
-		for (const command of ['check', 'simulate', 'translate', 'dump']) {
+		for (const command of ['check', 'simulate', 'translate', 'dump', 'explain']) {
 			const res = cli([command, '--help']);
 			expect(res.code).toBe(0);
 			expect(res.stdout).toContain(`Usage: iommu-lens ${command}`);
@@ -39,7 +39,7 @@ describe('iommu-lens (command line)', () => {
 		expect(cli(['frobnicate'])).toMatchObject({ code: 2, stderr: "iommu-lens: unknown command 'frobnicate' (try: iommu-lens --help)\n" });
 		expect(cli(['check', ...EXAMPLE, '--bogus'])).toMatchObject({ code: 2, stderr: "iommu-lens: unknown option '--bogus'\n" });
 		expect(cli(['check', ...EXAMPLE, '--kernel', 'six']).stderr).toMatch(/^iommu-lens: --kernel: .*six/);
-		expect(cli(['check', ...EXAMPLE, '--format', 'xml'])).toMatchObject({ code: 2, stderr: "iommu-lens: --format must be text or json, not 'xml'\n" });
+		expect(cli(['check', ...EXAMPLE, '--format', 'xml'])).toMatchObject({ code: 2, stderr: "iommu-lens: --format must be text, json or sarif, not 'xml'\n" });
 		expect(cli(['check'])).toMatchObject({ code: 2, stderr: 'iommu-lens: check needs BOARD.dts\n' });
 		expect(cli(['simulate', ...EXAMPLE, '--what-if', 'explode'])).toMatchObject({ code: 2 });
 		expect(cli(['simulate', ...EXAMPLE, '--what-if', 'explode']).stderr).toContain("unknown what-if 'explode'");
@@ -49,7 +49,7 @@ describe('iommu-lens (command line)', () => {
 	it('dump prints exactly what cpp + dtc print for the example', () => {
 		const ours = cli(['dump', ...EXAMPLE]);
 		expect(ours.code).toBe(0);
-		const pre = spawnSync('cpp', ['-nostdinc', '-I', 'include', '-I', '.', '-undef', '-D__DTS__', '-x', 'assembler-with-cpp', 'board.dts'], { cwd: join(REPO_ROOT, 'examples/board'), encoding: 'utf8' });
+		const pre = spawnSync('cpp', ['-nostdinc', '-I', '../include', '-I', '.', '-undef', '-D__DTS__', '-x', 'assembler-with-cpp', 'board.dts'], { cwd: join(REPO_ROOT, 'examples/fixed'), encoding: 'utf8' });
 		const dtc = spawnSync('dtc', ['-q', '-I', 'dts', '-O', 'dts', '-'], { input: pre.stdout, encoding: 'utf8' });
 		expect(dtc.status).toBe(0);
 		expect(ours.stdout).toBe(dtc.stdout);

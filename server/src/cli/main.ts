@@ -8,6 +8,7 @@ import { probe } from '../../../emulator/src';
 import { UsageError } from './args';
 import { check } from './commands/check';
 import { dump } from './commands/dump';
+import { explain } from './commands/explain';
 import { lsp } from './commands/lsp';
 import { simulate } from './commands/simulate';
 import { translate } from './commands/translate';
@@ -17,12 +18,14 @@ declare const IOMMU_LENS_VERSION: string | undefined;
 const VERSION = typeof IOMMU_LENS_VERSION === 'string' ? IOMMU_LENS_VERSION : '0.0.0-dev';
 const EXIT_INTERNAL = 70;
 
-const COMMANDS: Record<string, (argv: readonly string[], io: Io) => number | Promise<number>> = { check, simulate, translate, dump, lsp };
+const COMMANDS: Record<string, (argv: readonly string[], io: Io) => number | Promise<number>> = { check, simulate, translate, dump, lsp, explain };
 
 const USAGE = `iommu-lens ${VERSION}: devicetree and IOMMU analysis for Linux SoC bring-up
 
 Usage:
-  iommu-lens check BOARD.dts [options]            every finding, compiler style or JSON
+  iommu-lens check BOARD.dts [options]            every finding, compiler style, JSON or SARIF
+  iommu-lens check DIR|BOARD.dts... [options]     every board of a folder or kernel tree, in parallel
+  iommu-lens explain ID                           what a finding means and how to fix it
   iommu-lens simulate BOARD.dts [options]         probe order: which IOMMU each master ends up behind
   iommu-lens translate BOARD.dts NODE [options]   address, DMA and stream chains of one node
   iommu-lens dump BOARD.dts [options]             the resolved tree, as dtc -O dts prints it

@@ -13,8 +13,6 @@ import {
 	displayPath,
 	EXIT_OK,
 	EXIT_USAGE,
-	FORMAT_OPTION,
-	formatArg,
 	HELP_OPTION,
 	KERNEL_OPTION,
 	kernelArg,
@@ -22,13 +20,14 @@ import {
 	toJson,
 	type Io,
 } from '../common';
+import { buildGraph, toDot, toMermaid } from '../graph';
 
 const OPTIONS: OptionSpec[] = [
 	...BOARD_OPTIONS,
 	KERNEL_OPTION,
 	...DRIVER_OPTIONS,
 	{ name: 'what-if', value: true, repeat: true, valueName: 'WHAT', help: 'a what-if (repeatable): disable=NODE, enable=NODE, driver=NAME:y|m|n, unload=NAME, order=NAME,NAME..., passthrough, disable-bypass=0|1, timeout=SECONDS' },
-	FORMAT_OPTION,
+	{ name: 'format', value: true, valueName: 'text|json|dot|mermaid', help: 'output format (default text); dot (Graphviz) and mermaid draw masters → IOMMUs → memory, remote processors, rpmsg channels, compute contexts and the probe timeline' },
 	HELP_OPTION,
 ];
 
@@ -44,7 +43,9 @@ ${formatOptions(OPTIONS)}
 
 Examples:
   iommu-lens simulate juno.dts --kernel 5.10
-  iommu-lens simulate board.dts --what-if disable=apps_smmu --what-if driver=arm-smmu:m --format json`;
+  iommu-lens simulate board.dts --what-if disable=apps_smmu --what-if driver=arm-smmu:m --format json
+  iommu-lens simulate board.dts --kernel 5.10 --format dot | dot -Tsvg > topology.svg
+  iommu-lens simulate board.dts --format mermaid > topology.mmd`;
 
 /** A scenario from `--what-if` values; a usage error names the bad one. */
 export function parseWhatIfs(values: readonly string[]): Omit<scenarios.Scenario, 'kernel'> {
@@ -120,7 +121,8 @@ export function simulate(argv: readonly string[], io: Io): number | Promise<numb
 		return EXIT_OK;
 	}
 	const [given] = boardArg(args, 'simulate') as [string];
-	const format = formatArg(args);
+	const format = args.values.get('format')?.[0] ?? 'text';
+	if (!['text', 'json', 'dot', 'mermaid'].includes(format)) throw new UsageError(`--format must be text, json, dot or mermaid, not '${format}'`);
 	const kernel = kernelArg(args);
 	const whatIf = parseWhatIfs(args.values.get('what-if') ?? []);
 	const opened = openBoard(io, given);
@@ -132,6 +134,11 @@ export function simulate(argv: readonly string[], io: Io): number | Promise<numb
 	for (const e of errors) io.err(`iommu-lens: what-if not applied: ${e}\n`);
 	if (format === 'json') {
 		io.out(`${toJson({ board: displayPath(opened.file, io.cwd), ...result, whatIfErrors: errors }, io.cwd)}\n`);
+		return EXIT_OK;
+	}
+	if (format === 'dot' || format === 'mermaid') {
+		const graph = buildGraph(result, analysis.view, displayPath(opened.file, io.cwd));
+		io.out(format === 'dot' ? toDot(graph) : toMermaid(graph));
 		return EXIT_OK;
 	}
 	io.out(renderText(result, opened.file, io.cwd));
