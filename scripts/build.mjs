@@ -42,7 +42,10 @@ await Promise.all([
 	}),
 	// The worker thread of a parallel `iommu-lens check` over many boards.
 	build({ ...common, entryPoints: [join(root, 'server/src/cli/check-worker.ts')], outfile: join(dist, 'cli-worker.js') }),
+	// The simulation panel's webview script (runs in the webview, not in Node).
+	build({ entryPoints: [join(root, 'media/webview.ts')], outfile: join(dist, 'webview.js'), bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify: production, logLevel: 'warning' }),
 ]);
+cpSync(join(root, 'media/webview.css'), join(dist, 'webview.css'));
 chmodSync(join(dist, 'cli.js'), 0o755);
 
 for (const name of ['devicetree', 'c']) {

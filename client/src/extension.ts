@@ -1,39 +1,69 @@
 /**
- * The VS Code extension: starts the bundled language server (dist/server.js) and connects to it.
- * Everything the user sees comes from the server; this file only wires the two together.
+ * The VS Code extension: activate() builds the Ctx (output channel, status bar item, language
+ * client), registers the commands and starts the bundled language server (dist/server.js).
+ * Everything about devicetree comes from the server; the client wires it to the editor.
  */
-import * as path from 'node:path';
-import type { ExtensionContext } from 'vscode';
-import { window, workspace } from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { commands, window, type Event, type ExtensionContext } from 'vscode';
+import { COMMAND_IDS, commandMiddleware, registerCommands, type ResultViews } from './commands';
+import { Ctx } from './ctx';
+import { ReportDocuments } from './features/report-documents';
+import { registerSimulationPanel } from './webview/panel';
+import type { StatusSnapshot } from './status';
 
-let client: LanguageClient | undefined;
+/** What activate() returns: used by the end-to-end tests (test/e2e/suite). */
+export interface IommuLensApi {
+	commands: readonly string[];
+	status(): StatusSnapshot;
+	onDidChangeStatus: Event<StatusSnapshot>;
+	serverRunning(): boolean;
+	/** The last result document shown (simulation, topology, DMA path). */
+	lastReport(): { uri: string; text: string } | undefined;
+}
 
-export async function activate(context: ExtensionContext): Promise<void> {
-	const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
-	const serverOptions: ServerOptions = {
-		run: { module: serverModule, transport: TransportKind.ipc },
-		debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
-	};
-	const clientOptions: LanguageClientOptions = {
-		documentSelector: [{ language: 'dts' }],
-		outputChannelName: 'iommu-lens',
-		// The server pulls `iommuLens.*` with workspace/configuration; the initial values also travel
-		// in initializationOptions for the first analysis, and changes are pushed. (The server registers its own
-		// file watchers.)
-		initializationOptions: { settings: JSON.parse(JSON.stringify(workspace.getConfiguration('iommuLens'))) as unknown },
-		synchronize: { configurationSection: 'iommuLens' },
-	};
-	client = new LanguageClient('iommuLens', 'iommu-lens', serverOptions, clientOptions);
+let ctx: Ctx | undefined;
+
+export async function activate(context: ExtensionContext): Promise<IommuLensApi> {
 	try {
-		await client.start();
+		return await activateUnsafe(context);
 	} catch (error) {
-		// VS Code does not tell the user when an extension fails to start its server; we do.
-		void window.showErrorMessage(`iommu-lens: the language server did not start: ${String(error)}`);
+		// VS Code does not tell the user when an extension fails to activate; we do (as rust-analyzer does).
+		void window.showErrorMessage(`iommu-lens failed to activate: ${error instanceof Error ? error.message : String(error)}`);
+		throw error;
 	}
 }
 
+async function activateUnsafe(context: ExtensionContext): Promise<IommuLensApi> {
+	const c = new Ctx(context);
+	ctx = c;
+	context.subscriptions.push(c);
+	const reports = new ReportDocuments();
+	c.pushCleanup(reports);
+	const views: ResultViews = {};
+	c.setMiddleware(commandMiddleware(c, reports, views));
+	registerCommands(c);
+	registerSimulationPanel(context, () => c.currentClient());
+	const api: IommuLensApi = {
+		commands: COMMAND_IDS,
+		status: () => c.status.snapshot(),
+		onDidChangeStatus: c.status.onDidChange,
+		serverRunning: () => c.isRunning,
+		lastReport: () => (views.lastReport ? { uri: views.lastReport.uri.toString(), text: views.lastReport.text } : undefined),
+	};
+	try {
+		await c.start();
+	} catch (error) {
+		// The extension stays active (restart, output) when only the server failed to start.
+		const message = `iommu-lens: the language server did not start: ${error instanceof Error ? error.message : String(error)}`;
+		c.output.appendLine(`[client] ${message}`);
+		void window.showErrorMessage(message, 'Show Output', 'Restart Server').then((choice) => {
+			if (choice === 'Show Output') c.output.show(true);
+			else if (choice === 'Restart Server') void commands.executeCommand('iommuLens.restartServer');
+		});
+	}
+	return api;
+}
+
 export async function deactivate(): Promise<void> {
-	await client?.stop();
-	client = undefined;
+	await ctx?.stop();
+	ctx = undefined;
 }

@@ -196,6 +196,65 @@ exports.run = async function run() {
 		await doc.save();
 	});
 
+	// ---- The scenario simulation panel (client/src/webview/panel.ts, media/webview.ts) ----
+	const PANEL_TEST_COMMAND = 'iommuLens._testShowSimulationPanel';
+	/** @param {vscode.Uri} uri @param {object} [scenario] @returns {Promise<any>} */
+	const openPanel = async (uri, scenario) => {
+		if (!(await vscode.commands.getCommands(true)).includes(PANEL_TEST_COMMAND)) throw new Error(`${PANEL_TEST_COMMAND} is not registered: activate() must call registerSimulationPanel() from client/src/webview/panel.ts`);
+		const info = await vscode.commands.executeCommand(PANEL_TEST_COMMAND, uri, scenario);
+		// Room for the screenshots: one editor group, no side bar, no panel.
+		for (const c of ['workbench.action.joinAllGroups', 'workbench.action.closeSidebar', 'workbench.action.closePanel']) await vscode.commands.executeCommand(c);
+		return info;
+	};
+	/** Switches the colour theme and waits until the workbench reports the new kind. @param {string} theme @param {number} kind */
+	const setTheme = async (theme, kind) => {
+		const changed = new Promise((resolve) => {
+			const sub = vscode.window.onDidChangeActiveColorTheme((t) => {
+				if (t.kind === kind) {
+					sub.dispose();
+					resolve(undefined);
+				}
+			});
+		});
+		await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+		if (vscode.window.activeColorTheme.kind !== kind) await Promise.race([changed, new Promise((_, reject) => setTimeout(() => reject(new Error(`theme ${theme} not applied within ${TIMEOUT} ms`)), TIMEOUT))]);
+	};
+
+	await test('simulation panel: renders the fixture board (light theme)', async () => {
+		await setTheme('Default Light Modern', vscode.ColorThemeKind.Light);
+		const info = await openPanel(board);
+		log(`panel rendered: ${JSON.stringify(info)}`);
+		if (!info?.counts) throw new Error(`no rendered message: ${JSON.stringify(info)}`);
+		if (info.counts.masters !== 2 || info.counts.iommus !== 1 || info.counts.paths !== 2) throw new Error(`expected 2 masters, 1 IOMMU, 2 paths: ${JSON.stringify(info.counts)}`);
+		if (info.counts.flagged !== 0) throw new Error(`the board as written flags ${JSON.stringify(info.flagged)}`);
+		if (!(info.trace > 0)) throw new Error('empty probe timeline');
+		await screenshot('webview-light', 'iframe.webview.ready');
+	});
+
+	await test('simulation panel: a what-if re-runs in place (dark theme)', async () => {
+		await setTheme('Default Dark Modern', vscode.ColorThemeKind.Dark);
+		// arm-smmu as a module with arm-smmu.disable_bypass=1: both masters' outcomes depend on the order.
+		const info = await openPanel(board, { drivers: { 'arm-smmu': 'm' }, armSmmuDisableBypass: true });
+		log(`panel re-rendered: ${JSON.stringify(info)}`);
+		if (info?.counts?.flagged !== 2 || info.diff !== 2) throw new Error(`expected 2 flagged masters and a diff of 2: ${JSON.stringify(info)}`);
+		await screenshot('webview-dark', 'iframe.webview.ready');
+	});
+
+	const sdm845 = path.resolve(__dirname, '../../../../shared/corpus/linux-dts/src/arm64/qcom/sdm845-db845c.dts');
+	if (fs.existsSync(sdm845)) {
+		await test('simulation panel: the corpus board sdm845-db845c, apps_smmu disabled on 4.14', async () => {
+			const uri = vscode.Uri.file(sdm845);
+			await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
+			const info = await openPanel(uri, { kernel: '4.14', disable: ['/soc@0/iommu@15000000'] });
+			log(`sdm845 panel: ${JSON.stringify({ ...info, flagged: info?.flagged?.length })}`);
+			if (info?.counts?.remoteprocs !== 4 || !(info.counts.flagged > 20)) throw new Error(`expected 4 remote processors and the apps_smmu masters flagged: ${JSON.stringify(info?.counts)}`);
+			await screenshot('webview-sdm845', 'iframe.webview.ready');
+		});
+	} else log(`simulation panel on sdm845-db845c: skipped (${sdm845} not found)`);
+
+	// ---- The client's own features (client/src): commands, status bar, build context, kernel, export, restart ----
+	await require('./client').clientTests({ test, waitFor, log, ext, folder, codeOf });
+
 	const failed = results.filter((r) => r.error);
 	log(`${results.length - failed.length}/${results.length} passed in ${Date.now() - t0} ms${failed.length ? `; FAILED: ${failed.map((f) => f.name).join('; ')}` : ''}`);
 	if (failed.length) throw new Error(`${failed.length} e2e test(s) failed: ${failed.map((f) => f.name).join('; ')}`);
