@@ -15,13 +15,16 @@ export function check(ctx: CheckContext): Finding[] {
 	const t = topologyFor(ctx);
 	const report = documentOrderAttach(t);
 	const out: Finding[] = [];
+	// The first -ENOSPC result of each master, indexed once (linear in the masters, not quadratic).
+	const enospc = new Map<string, (typeof report.masters)[number]>();
+	for (const x of report.masters) if (x.errno === 'ENOSPC' && !enospc.has(x.master)) enospc.set(x.master, x);
 	for (const inst of t.instances) {
 		if (inst.plugin?.id !== 'arm-smmu' || !inst.available) continue;
 		const known = inst.profile.known;
 		const smrLosers: RelatedRef[] = [];
 		const cbLosers: RelatedRef[] = [];
 		for (const m of t.masters) {
-			const r = report.masters.find((x) => x.master === m.ref.key && x.errno === 'ENOSPC');
+			const r = enospc.get(m.ref.key);
 			if (!r || !m.entries.some((e) => e.instance === inst)) continue;
 			const loc = m.entries.find((e) => e.index === r.failedEntry)?.loc ?? m.entries[0]?.loc ?? m.ref.node.loc;
 			(r.message?.includes('context bank') ? cbLosers : smrLosers).push({ loc, message: `${masterName(m)} runs without IOMMU (-ENOSPC)` });

@@ -4,7 +4,7 @@
  * directive is ordinary text.
  */
 
-import type { Engine } from './expand';
+import { MAX_INCLUDE_COUNT, type Engine } from './expand';
 import { evaluate, parseChar, parseInteger, type ExprProblem, type ExprToken } from './expr';
 import { MAX_INCLUDE_DEPTH } from './include';
 import { Flag, Kind, type Token } from './lexer';
@@ -211,6 +211,10 @@ function doInclude(e: Engine, hash: Token, directive: Token, rest: readonly Toke
 				: `#include nested depth ${e.frames.length} exceeds maximum of ${MAX_INCLUDE_DEPTH}`,
 			span,
 		);
+		return undefined;
+	}
+	if (++e.includeCount > MAX_INCLUDE_COUNT) {
+		if (e.includeCount === MAX_INCLUDE_COUNT + 1) e.diag('error', 'include-limit', `more than ${MAX_INCLUDE_COUNT} files included; further #include directives are ignored`, span);
 		return undefined;
 	}
 	const includeLine = hash.line + 1 + fr.lineDelta;

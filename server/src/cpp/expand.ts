@@ -17,8 +17,19 @@ import type { IncludeRecord, MacroRecord, MacroUse, PreprocessOptions } from './
 export const MAX_MACRO_DEPTH = 10000;
 /** Maximum nesting of macro invocations inside macro arguments (`F(F(F(...)))`). */
 export const MAX_ARG_NESTING = 400;
-/** Maximum number of tokens one run may produce before it stops (runaway expansion guard). */
-export const MAX_OUTPUT_TOKENS = 20_000_000;
+/**
+ * Maximum number of tokens one run may print before it stops (runaway expansion guard): some 15 times
+ * the largest kernel board, and what bounds the memory of the devicetree stages after the preprocessor.
+ */
+export const MAX_OUTPUT_TOKENS = 2_000_000;
+/**
+ * Maximum number of macro expansions in one run (a board of the kernel does some tens of thousands);
+ * beyond it macros are left unexpanded (`macro-limit`). Bounds exponential macro bombs, also in `#if`
+ * lines and macro arguments, where nothing is printed.
+ */
+export const MAX_MACRO_EXPANSIONS = 2_000_000;
+/** Maximum number of files entered by `#include` in one run (a kernel board enters a few hundred); beyond: `include-limit`. */
+export const MAX_INCLUDE_COUNT = 10_000;
 
 /** An open conditional of a file. */
 export interface Cond {
@@ -122,6 +133,9 @@ export class Engine implements FileTable {
 	counter = 0;
 	/** Tokens printed so far, and the guards against runaway input. */
 	emitted = 0;
+	/** Macro expansions so far (MAX_MACRO_EXPANSIONS) and files entered by `#include` (MAX_INCLUDE_COUNT). */
+	expansionCount = 0;
+	includeCount = 0;
 	argNesting = 0;
 	aborted = false;
 	readonly mainFile: string;
@@ -332,6 +346,11 @@ export class Engine implements FileTable {
 			if (this.ctx.length >= MAX_MACRO_DEPTH) {
 				this.aborted = true;
 				this.diag('error', 'macro-limit', `macro expansion nested deeper than ${MAX_MACRO_DEPTH} contexts; expansion stopped`, this.tokenSpan(tok));
+				return tok;
+			}
+			if (++this.expansionCount > MAX_MACRO_EXPANSIONS) {
+				this.aborted = true;
+				this.diag('error', 'macro-limit', `more than ${MAX_MACRO_EXPANSIONS} macro expansions; expansion stopped`, this.tokenSpan(tok));
 				return tok;
 			}
 			if (this.enterMacro(m, tok, c === undefined)) {

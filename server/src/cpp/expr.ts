@@ -24,6 +24,12 @@ export interface ExprProblem {
 	error?: boolean;
 }
 
+/**
+ * Deepest nesting of a `#if` expression (parentheses, unary operators, `?:` arms) evaluated; deeper
+ * expressions are reported as malformed (`bad-expression`, the group is false). Bounds the recursion.
+ */
+export const MAX_IF_EXPR_DEPTH = 256;
+
 const MAX_U = (1n << 64n) - 1n;
 const MAX_S = (1n << 63n) - 1n;
 
@@ -166,6 +172,16 @@ export function evaluate(tokens: readonly ExprToken[], problems: ExprProblem[]):
 	const isOp = (t: ExprToken | undefined, text: string): boolean => t !== undefined && t.kind === 'op' && t.text === text;
 	const bool = (b: boolean): Value => ({ v: b ? 1n : 0n, unsigned: false });
 
+	let depth = 0;
+	/** Runs `f` one level deeper; fails beyond MAX_IF_EXPR_DEPTH. */
+	const deeper = <T>(f: () => T): T => {
+		if (depth >= MAX_IF_EXPR_DEPTH) fail(`#if expression nested deeper than ${MAX_IF_EXPR_DEPTH} levels`);
+		depth++;
+		const v = f();
+		depth--;
+		return v;
+	};
+
 	const primary = (): Value => {
 		const t = tokens[pos];
 		if (t === undefined) {
@@ -177,25 +193,25 @@ export function evaluate(tokens: readonly ExprToken[], problems: ExprProblem[]):
 		switch (t.text) {
 			case '(': {
 				if (isOp(peek(), ')')) fail('missing expression between \'(\' and \')\'');
-				const v = comma();
+				const v = deeper(comma);
 				if (!isOp(peek(), ')')) fail(`missing ')' in expression`);
 				pos++;
 				return v;
 			}
 			case '+':
-				return primary();
+				return deeper(primary);
 			case '-': {
-				const a = primary();
+				const a = deeper(primary);
 				const r = wrap(-a.v, a.unsigned);
 				if (!a.unsigned && a.v === -(1n << 63n) && skip === 0) problems.push({ message: 'integer overflow in preprocessor expression', fatal: false });
 				return { v: r, unsigned: a.unsigned };
 			}
 			case '~': {
-				const a = primary();
+				const a = deeper(primary);
 				return { v: wrap(~a.v, a.unsigned), unsigned: a.unsigned };
 			}
 			case '!':
-				return bool(primary().v === 0n);
+				return bool(deeper(primary).v === 0n);
 			default:
 				if (t.text === ')' || t.text === ':' || BINARY_PREC[t.text] !== undefined || t.text === '?' || t.text === ',')
 					return fail(`operator '${t.text}' has no left operand`);
@@ -296,12 +312,12 @@ export function evaluate(tokens: readonly ExprToken[], problems: ExprProblem[]):
 		if (!isOp(peek(), '?')) return c;
 		pos++;
 		if (c.v === 0n) skip++;
-		const a = comma();
+		const a = deeper(comma);
 		if (c.v === 0n) skip--;
 		if (!isOp(peek(), ':')) fail(`'?' without following ':'`);
 		pos++;
 		if (c.v !== 0n) skip++;
-		const b = conditional();
+		const b = deeper(conditional);
 		if (c.v !== 0n) skip--;
 		const u = a.unsigned || b.unsigned;
 		const r = c.v !== 0n ? a : b;

@@ -9,6 +9,13 @@ import { paths } from '../base/source';
 /** Maximum nesting of `#include` (GCC's default `-fmax-include-depth`). */
 export const MAX_INCLUDE_DEPTH = 200;
 
+/**
+ * Largest file the preprocessor reads, in UTF-16 code units (about bytes): 8 MiB, some 35 times the
+ * largest devicetree source in the kernel. A larger file is read as empty and reported
+ * (`file-too-large`, at its start), which bounds the memory one file can take.
+ */
+export const MAX_FILE_SIZE = 8 * 1024 * 1024;
+
 /** A file found by the search. */
 export interface Found<T> {
 	path: string;

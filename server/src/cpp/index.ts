@@ -6,10 +6,12 @@
 
 import { paths, type Diagnostic, type FileSystem, type SourceMap, type Span } from '../base/source';
 import { Engine, type FileCache } from './expand';
+import { MAX_FILE_SIZE } from './include';
 import { lexFile, Spellings, type LexedFile, type Token } from './lexer';
 
-export { MAX_INCLUDE_DEPTH } from './include';
-export { MAX_ARG_NESTING, MAX_MACRO_DEPTH, MAX_OUTPUT_TOKENS } from './expand';
+export { MAX_FILE_SIZE, MAX_INCLUDE_DEPTH } from './include';
+export { MAX_IF_EXPR_DEPTH } from './expr';
+export { MAX_ARG_NESTING, MAX_INCLUDE_COUNT, MAX_MACRO_DEPTH, MAX_MACRO_EXPANSIONS, MAX_OUTPUT_TOKENS } from './expand';
 export { TokenSourceMap } from './output';
 
 /** Options of a run, as the command line of cpp gives them. */
@@ -83,7 +85,7 @@ export interface Preprocessor {
  * of every file is kept for good; the objects (several times larger) only for the files that the
  * last boards read, which the next board of the same family reads again.
  */
-const TOKEN_OBJECT_BUDGET = 300_000;
+export const TOKEN_OBJECT_BUDGET = 300_000;
 
 class Cache implements FileCache {
 	private readonly byPath = new Map<string, { lf: LexedFile; index: number } | null>();
@@ -108,6 +110,13 @@ class Cache implements FileCache {
 		if (index === undefined) {
 			index = this.next++;
 			this.indexOf.set(path, index);
+		}
+		if (text.length > MAX_FILE_SIZE) {
+			const lf = lexFile(path, '', index, this.spellings);
+			lf.problems.push({ start: 0, end: 0, code: 'file-too-large', message: `${path} is larger than ${MAX_FILE_SIZE} characters (${text.length}); read as empty` });
+			const entry = { lf, index };
+			this.byPath.set(path, entry);
+			return entry;
 		}
 		const entry = { lf: lexFile(path, text, index, this.spellings), index };
 		this.byPath.set(path, entry);

@@ -307,6 +307,11 @@ export function lexFile(path: string, text: string, fileIndex: number, spellings
 			i++;
 			continue;
 		}
+		if (c === 0xfeff && i === 0) {
+			// A UTF-8 byte-order mark opening the file: GCC's cpp drops it (libcpp `_cpp_convert_input`).
+			i++;
+			continue;
+		}
 		if (c === 47) {
 			const d = s.charCodeAt(i + 1);
 			if (d === 42) {

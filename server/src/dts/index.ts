@@ -4,7 +4,7 @@
  */
 
 import type { FileSystem, SourceMap } from '../base/source.js';
-import { lex, MAX_INCLUDE_DEPTH } from './lexer.js';
+import { lex, MAX_FILE_SIZE, MAX_INCLUDE_COUNT, MAX_INCLUDE_DEPTH } from './lexer.js';
 import { parse, MAX_EXPR_DEPTH, MAX_NODE_DEPTH, type AstFile } from './parser.js';
 import { buildTree } from './tree.js';
 import type { DtTree } from './types.js';
@@ -15,7 +15,7 @@ export { LineMarkerSourceMap, parseLineMarker } from './linemap.js';
 export { printDts, formatValue } from './printer.js';
 export { encodeValue, valueBytes, type EncodedValue, type Marker } from './values.js';
 export type { AstFile, AstStatement, AstBody, AstProp, AstDeleteProp, AstChild, AstDeleteNode } from './parser.js';
-export { MAX_INCLUDE_DEPTH, MAX_NODE_DEPTH, MAX_EXPR_DEPTH };
+export { MAX_FILE_SIZE, MAX_INCLUDE_COUNT, MAX_INCLUDE_DEPTH, MAX_NODE_DEPTH, MAX_EXPR_DEPTH };
 
 /** The input of {@link parseDts} / {@link buildDts}. */
 export interface DtsInput {

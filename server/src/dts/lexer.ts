@@ -39,6 +39,10 @@ export const T = {
 
 /** Deepest `/include/` nesting accepted (dtc's MAX_SRCFILE_DEPTH). */
 export const MAX_INCLUDE_DEPTH = 200;
+/** Most files `/include/` enters in one build (as the preprocessor's MAX_INCLUDE_COUNT); beyond: `include-limit`, the rest ignored. */
+export const MAX_INCLUDE_COUNT = 10_000;
+/** Largest file `/include/` reads, in UTF-16 code units (as the preprocessor's MAX_FILE_SIZE); larger: `file-too-large`. */
+export const MAX_FILE_SIZE = 8 * 1024 * 1024;
 
 /** One text the lexer read: the main input or an `/include/`d file. */
 export interface LexSource {
@@ -427,12 +431,24 @@ function include(
 		diags.push({ severity: 'error', code: 'missing-include', message: `Couldn't open "${name}"`, span });
 		return;
 	}
+	if (text.length > MAX_FILE_SIZE) {
+		diags.push({ severity: 'error', code: 'file-too-large', message: `"${found}" is larger than ${MAX_FILE_SIZE} characters (${text.length}); not read`, span });
+		return;
+	}
 	if (stack.includes(found)) {
 		diags.push({ severity: 'error', code: 'include-cycle', message: `Include cycle: "${found}" includes itself`, span });
 		return;
 	}
 	if (stack.length >= MAX_INCLUDE_DEPTH) {
 		diags.push({ severity: 'error', code: 'include-depth', message: `Includes nested too deeply (more than ${MAX_INCLUDE_DEPTH})`, span });
+		return;
+	}
+	if (ts.includes.length >= MAX_INCLUDE_COUNT) {
+		// Reported once: the first file refused is listed (not read), so the length passes the limit.
+		if (ts.includes.length === MAX_INCLUDE_COUNT) {
+			diags.push({ severity: 'error', code: 'include-limit', message: `More than ${MAX_INCLUDE_COUNT} files included; further /include/ directives are ignored`, span });
+			ts.includes.push(found);
+		}
 		return;
 	}
 	ts.includes.push(found);

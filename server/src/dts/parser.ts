@@ -5,7 +5,7 @@
  * Syntax errors are reported and the parser resumes at the next `;` or `}`.
  */
 
-import type { Diagnostic, FileSystem, Span } from '../base/source.js';
+import { paths, type Diagnostic, type FileSystem, type Span } from '../base/source.js';
 import { LazySpan } from './span.js';
 import { T, type TokenStream } from './lexer.js';
 import type { DtBytesChunk, DtCellItem, DtCellsChunk, DtLabel, DtMemreserve, DtNumberCell, DtRef, DtValueChunk, DtValueLabel } from './types.js';
@@ -13,7 +13,10 @@ import { decodeString, evalCharLiteral, evalLiteral, fromUtf8, U64_MAX } from '.
 
 /** Deepest node nesting accepted; deeper bodies are reported and skipped. */
 export const MAX_NODE_DEPTH = 256;
-/** Deepest parenthesised expression nesting accepted. */
+/**
+ * Deepest expression nesting accepted in a cell (parentheses and `?:` arms); deeper expressions are
+ * reported (`nesting-depth`) and the property is skipped. Bounds the parser's recursion.
+ */
 export const MAX_EXPR_DEPTH = 256;
 
 /** A property definition (`name = value;` or `name;`) inside a node body. */
@@ -101,6 +104,8 @@ class Parser {
 	private p = 0;
 	private readonly kind: Uint8Array;
 	private depth = 0;
+	/** Nesting of `expr()` (parentheses and `?:` arms), bounded by MAX_EXPR_DEPTH. */
+	private exprDepth = 0;
 	private lastSyntaxAt = -1;
 
 	constructor(
@@ -475,7 +480,9 @@ class Parser {
 		const file = fromUtf8(decodeString(this.ts.value(nameAt)));
 		const src = this.ts.sources[this.ts.src[at]!]!;
 		const dir = src.file.includes('/') ? src.file.slice(0, src.file.lastIndexOf('/')) : '';
-		const path = file.startsWith('/') || dir === '' ? file : `${dir}/${file}`;
+		// Normalized (`..` resolved) like every other path the front-end asks for, so a FileSystem that
+		// bounds what is read by path sees where the file really is.
+		const path = paths.normalize(file.startsWith('/') || dir === '' ? file : `${dir}/${file}`);
 		const text = this.fs?.readFile(path);
 		if (text === undefined) {
 			this.err('missing-include', `Couldn't open "${file}"`, span);
@@ -507,34 +514,32 @@ class Parser {
 		}
 		if (this.isChar('(')) {
 			this.p++;
-			if (this.depth >= MAX_EXPR_DEPTH + MAX_NODE_DEPTH) {
-				this.err('nesting-depth', `Expression nested too deeply (more than ${MAX_EXPR_DEPTH})`, this.span(at));
-				this.syntax();
-			}
-			this.depth++;
-			try {
-				const v = this.expr();
-				this.expectChar(')');
-				return { value: v };
-			} finally {
-				this.depth--;
-			}
+			const v = this.expr();
+			this.expectChar(')');
+			return { value: v };
 		}
 		return this.syntax('an integer');
 	}
 
 	private expr(): bigint {
-		const start = this.p;
-		const c = this.binary(0);
-		if (this.isChar('?')) {
-			this.p++;
-			const a = this.expr();
-			this.expectChar(':');
-			const b = this.expr();
-			void start;
-			return c !== 0n ? a : b;
+		if (this.exprDepth >= MAX_EXPR_DEPTH) {
+			this.err('nesting-depth', `Expression nested too deeply (more than ${MAX_EXPR_DEPTH})`, this.span(this.p - 1));
+			this.syntax();
 		}
-		return c;
+		this.exprDepth++;
+		try {
+			const c = this.binary(0);
+			if (this.isChar('?')) {
+				this.p++;
+				const a = this.expr();
+				this.expectChar(':');
+				const b = this.expr();
+				return c !== 0n ? a : b;
+			}
+			return c;
+		} finally {
+			this.exprDepth--;
+		}
 	}
 
 	/** Binary operators by precedence level (0 = `||` ... 9 = `*`). */
@@ -624,23 +629,21 @@ class Parser {
 		}
 	}
 
+	/** Prefix operators then a primary; iterative, so a long run of `-`/`~`/`!` cannot overflow the stack. */
 	private unary(): bigint {
-		if (this.kind[this.p] === T.CHAR) {
+		const ops: string[] = [];
+		while (this.kind[this.p] === T.CHAR) {
 			const v = this.ts.value(this.p);
-			if (v === '-') {
-				this.p++;
-				return BigInt.asUintN(64, -this.unary());
-			}
-			if (v === '~') {
-				this.p++;
-				return BigInt.asUintN(64, ~this.unary());
-			}
-			if (v === '!') {
-				this.p++;
-				return this.unary() === 0n ? 1n : 0n;
-			}
+			if (v !== '-' && v !== '~' && v !== '!') break;
+			ops.push(v);
+			this.p++;
 		}
-		return this.integerPrim().value;
+		let value = this.integerPrim().value;
+		for (let i = ops.length - 1; i >= 0; i--) {
+			const op = ops[i];
+			value = op === '-' ? BigInt.asUintN(64, -value) : op === '~' ? BigInt.asUintN(64, ~value) : value === 0n ? 1n : 0n;
+		}
+		return value;
 	}
 }
 

@@ -10,7 +10,7 @@ import { boardIndex } from './locate';
 import { IDE_COMMANDS, type BoardSnapshot, type CodeLens } from './types';
 
 /** Longest detail kept in a lens title. */
-const MAX_DETAIL = 80;
+export const MAX_DETAIL = 80;
 
 /** "Simulate probe order" / "Show DMA path" lenses on IOMMU nodes, masters and the root node of one file. */
 export function codeLenses(snapshot: BoardSnapshot, file: string): CodeLens[] {

@@ -15,7 +15,7 @@ import { boardIndex, contains, nodeOf, type Located } from './locate';
 import type { BoardSnapshot, HoverResult, IdeQuery } from './types';
 
 /** Lines of a list shown before "… and N more". */
-const MAX_LIST = 16;
+export const MAX_LIST = 16;
 
 export function hover(snapshot: BoardSnapshot, query: IdeQuery): HoverResult | undefined {
 	const index = boardIndex(snapshot);

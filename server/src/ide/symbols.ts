@@ -73,7 +73,7 @@ export function documentSymbols(snapshot: BoardSnapshot, file: string): Document
 }
 
 /** At most this many workspace symbols. */
-const MAX_WORKSPACE_SYMBOLS = 1000;
+export const MAX_WORKSPACE_SYMBOLS = 1000;
 
 /** Labels, node names and paths matching `query` across the snapshots. */
 export function workspaceSymbols(snapshots: readonly BoardSnapshot[], query: string): WorkspaceSymbol[] {

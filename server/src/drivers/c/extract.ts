@@ -440,7 +440,8 @@ function scanRegion(ctx: Ctx, start: number, end: number, tables: OfMatchTable[]
 		added++;
 	}
 	for (const m of region.matchAll(/static\s+[\w\s]*?\b(\w+)\s*=\s*([^;{]+);/g)) if (!vars.has(m[1] as string)) vars.set(m[1] as string, (m[2] as string).trim().replace(/\s+/g, ' '));
-	for (const m of region.matchAll(/([\w>.\-&()]+?)(?:->|\.)(dma_ops|iommu_ops)\s*=\s*([^;=]+);/g)) {
+	// `(?<!...)`: a match starts only where a run of the object's characters starts (the same matches; linear on long runs).
+	for (const m of region.matchAll(/(?<![\w>.\-&()])([\w>.\-&()]+?)(?:->|\.)(dma_ops|iommu_ops)\s*=\s*([^;=]+);/g)) {
 		const at = start + (m.index as number);
 		assigns.push({ ...base(ctx, at, at + m[0].length, [], true), field: m[2] as FieldAssignFact['field'], object: m[1] as string, value: (m[3] as string).trim() });
 		added++;
@@ -462,7 +463,7 @@ function propagates(ctx: Ctx, call: { start: number; end: number; node?: SyntaxN
 	if (/^return\b/.test(head)) return true;
 	const after = ctx.text.slice(call.end, fn.bodyEnd);
 	if (/^if\s*\(\s*!?\s*$/.test(head) || /^if\s*\(.*$/.test(head)) return /^\s*[^;{]*?\)\s*(\{\s*)?(return\b|goto\b)/.test(after);
-	const assigned = /(\w+)\s*=\s*$/.exec(head)?.[1];
+	const assigned = /(?<!\w)(\w+)\s*=\s*$/.exec(head)?.[1];
 	if (!assigned) return false;
 	const v = assigned.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 	return new RegExp(`if\\s*\\(\\s*(?:${v}|${v}\\s*(?:<|!=)\\s*0|IS_ERR_VALUE\\(${v}\\))\\s*\\)\\s*(?:\\{[^}]*?)?\\b(?:return|goto)\\b|return\\s+${v}\\s*;`).test(after);

@@ -72,11 +72,10 @@ export function parseKconfigTree(options: KconfigOptions): KconfigModel {
 		const full = relative ? paths.join(paths.dirname(file), p) : paths.join(options.root, p);
 		if (!/[*?[]/.test(full)) return [full];
 		if (!options.list) return [];
-		const re = new RegExp(`^${full.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
 		// List from the deepest folder without a wildcard.
 		const fixed = full.slice(0, full.search(/[*?[]/));
 		const dir = fixed.endsWith('/') ? fixed.slice(0, -1) : paths.dirname(fixed);
-		return options.list(dir).filter((f) => re.test(f)).sort();
+		return options.list(dir).filter((f) => globMatch(full, f)).sort();
 	};
 	const parseFile = (file: string, text: string, inherited: Expr[]): void => {
 		const starts = lineStarts(text);
@@ -86,7 +85,8 @@ export function parseKconfigTree(options: KconfigOptions): KconfigModel {
 		let sym: KconfigSymbol | undefined;
 		let inChoice = 0;
 		const cond = (rest: string): { value: string; cond?: Expr } => {
-			const m = /^(.*?)\s+if\s+(.+)$/.exec(rest);
+			// `(?<!\s)`: a whitespace run is tried from its start only (same match; linear, not quadratic, on long runs).
+			const m = /^(.*?)(?<!\s)\s+if\s+(.+)$/.exec(rest);
 			if (!m) return { value: rest.trim() };
 			const c = parseExpr(m[2] as string);
 			return { value: (m[1] as string).trim(), ...(c ? { cond: c } : {}) };
@@ -94,7 +94,7 @@ export function parseKconfigTree(options: KconfigOptions): KconfigModel {
 		const unquote = (s: string): string => s.replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1');
 		let pendingMenuDeps: Expr[] | undefined;
 		for (let li = 0; li < lines.length; li++) {
-			let line = (lines[li] as string).replace(/\s+#.*$/, '').replace(/^\s*#.*$/, '');
+			let line = (lines[li] as string).replace(/(?<!\s)\s+#.*$/, '').replace(/^\s*#.*$/, '');
 			while (line.endsWith('\\') && li + 1 < lines.length) line = line.slice(0, -1) + ' ' + (lines[++li] as string);
 			const trimmed = line.trim();
 			if (trimmed === '') continue;
@@ -236,4 +236,70 @@ export function parseKconfigTree(options: KconfigOptions): KconfigModel {
 	visit(top, []);
 	for (const s of symbols.values()) for (const sel of s.selects) symbols.get(sel.value)?.selectedBy.push({ by: s.name, ...(sel.cond ? { cond: sel.cond } : {}) });
 	return { root: options.root, symbols, files, diagnostics };
+}
+
+/**
+ * glob(3) matching of a whole path: `*` and `?` (never across `/`), `[...]` classes (`!`/`^` negates,
+ * ranges); an unterminated `[` is a literal. Iterative with one backtrack point per `*` segment, so
+ * O(pattern × path) on any input (a regular expression built from the pattern could throw or
+ * backtrack exponentially).
+ */
+export function globMatch(pattern: string, path: string): boolean {
+	/** Length of the class at `pattern[i] === '['`, or 0 when it is not a class; sets `hit` for `c`. */
+	const classAt = (i: number, c: string): { len: number; hit: boolean } => {
+		let j = i + 1;
+		const negate = pattern[j] === '!' || pattern[j] === '^';
+		if (negate) j++;
+		let hit = false;
+		let first = true;
+		for (; j < pattern.length; j++) {
+			const ch = pattern[j]!;
+			if (ch === ']' && !first) return { len: j - i + 1, hit: hit !== negate && c !== '/' };
+			first = false;
+			if (pattern[j + 1] === '-' && j + 2 < pattern.length && pattern[j + 2] !== ']') {
+				if (c >= ch && c <= pattern[j + 2]!) hit = true;
+				j += 2;
+			} else if (c === ch) hit = true;
+		}
+		return { len: 0, hit: false };
+	};
+	let p = 0;
+	let s = 0;
+	let starP = -1;
+	let starS = -1;
+	while (s < path.length) {
+		const c = path[s]!;
+		const pc = pattern[p];
+		if (pc === '*') {
+			starP = ++p;
+			starS = s;
+			continue;
+		}
+		if (pc !== undefined) {
+			if (pc === '?' && c !== '/') {
+				p++;
+				s++;
+				continue;
+			}
+			if (pc === '[') {
+				const k = classAt(p, c);
+				if (k.len > 0 ? k.hit : c === '[') {
+					p += k.len > 0 ? k.len : 1;
+					s++;
+					continue;
+				}
+			} else if (pc !== '?' && pc === c) {
+				p++;
+				s++;
+				continue;
+			}
+		}
+		// Mismatch: let the last `*` take one more character (never a `/`).
+		if (starP < 0 || path[starS] === '/') return false;
+		starS++;
+		s = starS;
+		p = starP;
+	}
+	while (pattern[p] === '*') p++;
+	return p === pattern.length;
 }
