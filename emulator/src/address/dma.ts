@@ -90,6 +90,19 @@ export interface DmaViewOptions {
 
 /** Reads every entry of a node's non-empty `dma-ranges` as `of_pci_dma_range_parser_init()` does. */
 export function dmaWindowsOf(view: DtView, owner: DtNodeView): { windows: DmaWindow[]; dropped: DmaWindow[]; trailingCells: number } {
+	// Every device below a bus asks for the bus's windows: read them once per node (a node view belongs
+	// to one tree, and the windows depend on nothing else).
+	let known = windowsCache.get(owner);
+	if (!known) {
+		known = readDmaWindows(view, owner);
+		windowsCache.set(owner, known);
+	}
+	return { windows: [...known.windows], dropped: [...known.dropped], trailingCells: known.trailingCells };
+}
+
+const windowsCache = new WeakMap<DtNodeView, { windows: DmaWindow[]; dropped: DmaWindow[]; trailingCells: number }>();
+
+function readDmaWindows(view: DtView, owner: DtNodeView): { windows: DmaWindow[]; dropped: DmaWindow[]; trailingCells: number } {
 	const prop = owner.property('dma-ranges');
 	const cells = (u32s(prop) ?? []).map((c) => BigInt(c));
 	const windows: DmaWindow[] = [];

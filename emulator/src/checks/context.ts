@@ -4,7 +4,7 @@
 import type { TopologyOptions } from '../iommu/topology';
 import type { DtNodeView, DtView } from '../types';
 import type { DriverFacts } from '../probe/drivers';
-import type { Scenario } from '../scenario/scenario';
+import type { Scenario, ScenarioResult } from '../scenario/scenario';
 
 /** The input of a check's `check(ctx)`. */
 export interface CheckContext {
@@ -19,6 +19,11 @@ export interface CheckContext {
 	 * parameters); default: the newest kernel with the board as written.
 	 */
 	readonly scenario?: Scenario;
+	/**
+	 * The probe simulation of `scenario` with `driverFacts`, when the caller has run it already (it is
+	 * then not run again); see `simulationFor` in util.ts.
+	 */
+	readonly simulation?: ScenarioResult;
 	/** Driver facts from the C front-end; default: the built-in table for the scenario's kernel. */
 	readonly driverFacts?: readonly DriverFacts[];
 	/** Options of the IOMMU model (user SoC profiles, kernel era, extra PCI RIDs); defaults when absent. */

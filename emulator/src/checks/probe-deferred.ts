@@ -11,7 +11,7 @@
  */
 import type { Finding } from '../types';
 import type { CheckContext } from './context';
-import { runScenario } from '../scenario/scenario';
+import { simulationFor } from './util';
 
 const NEVER_BOUND = new Set(['no-driver', 'module-not-loaded', 'module-late']);
 
@@ -19,7 +19,7 @@ const NEVER_BOUND = new Set(['no-driver', 'module-not-loaded', 'module-late']);
 export function check(ctx: CheckContext): Finding[] {
 	let result;
 	try {
-		result = runScenario(ctx.view, ctx.scenario ?? {}, ctx.driverFacts).result;
+		result = simulationFor(ctx).result;
 	} catch {
 		// A bad kernel version is reported by whoever reads the setting; nothing to simulate.
 		return [];

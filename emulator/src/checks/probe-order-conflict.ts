@@ -12,7 +12,8 @@
  */
 import type { Finding, RelatedRef } from '../types';
 import type { CheckContext } from './context';
-import { runScenario, describeOutcome } from '../scenario/scenario';
+import { describeOutcome } from '../scenario/scenario';
+import { simulationFor } from './util';
 import type { BusResult, MasterResult } from '../probe/simulate';
 
 const LOSING = new Set(['bus-owned-by-other', 'iommu-probe-failed', 'driver-not-registered']);
@@ -23,7 +24,7 @@ const names = (list: readonly string[]): string => (list.length <= 4 ? list.join
 export function check(ctx: CheckContext): Finding[] {
 	let result;
 	try {
-		result = runScenario(ctx.view, ctx.scenario ?? {}, ctx.driverFacts).result;
+		result = simulationFor(ctx).result;
 	} catch {
 		// A bad kernel version is reported by whoever reads the setting; nothing to simulate.
 		return [];

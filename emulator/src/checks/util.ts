@@ -3,7 +3,24 @@
  */
 import { isAvailable, parsePhandleArgs } from '../dt/props';
 import type { DtNodeView, DtView } from '../types';
+import { runScenario, type ScenarioResult } from '../scenario/scenario';
 import type { CheckContext } from './context';
+
+const simulations = new WeakMap<CheckContext, ScenarioResult>();
+
+/**
+ * The probe simulation the checks of one context share: the caller's (`ctx.simulation`), else run
+ * once per context. Throws `KernelVersionError` for a bad `scenario.kernel`.
+ */
+export function simulationFor(ctx: CheckContext): ScenarioResult {
+	if (ctx.simulation) return ctx.simulation;
+	let result = simulations.get(ctx);
+	if (!result) {
+		result = runScenario(ctx.view, ctx.scenario ?? {}, ctx.driverFacts);
+		simulations.set(ctx, result);
+	}
+	return result;
+}
 
 /**
  * The default answer to "is this node behind an enabled IOMMU?" when the context has no callback:

@@ -66,13 +66,16 @@ export function analyseBoard(frontend: Frontend, file: string, options: Analysis
 	const board = frontend.resolve(file, options);
 	const view = toDtView(board.tree);
 	const facts = options.drivers ? toDriverFacts(options.drivers) : undefined;
+	const scenario = { ...options.whatIf, kernel: probe.formatKernelVersion(version) };
+	// One probe simulation serves the checks and the result.
+	const simulation = scenarios.runScenario(view, scenario, facts);
 	const findings = runChecks({
 		view,
-		scenario: { ...options.whatIf, kernel: probe.formatKernelVersion(version) },
+		scenario,
+		simulation,
 		iommu: { era: { version: [version.major, version.minor] }, ...(options.profiles ? { profiles: options.profiles } : {}) },
 		...(facts ? { driverFacts: facts } : {}),
 	});
-	const simulation = scenarios.runScenario(view, { ...options.whatIf, kernel: probe.formatKernelVersion(version) }, facts);
 	const cFindings = options.drivers && facts ? runDriverChecks({ sources: options.drivers, version, facts, view }) : [];
 	return { board, view, items: [...board.diagnostics.map(fromDiagnostic), ...findings.map(fromFinding), ...cFindings.map(fromFinding)], simulation };
 }
