@@ -15,7 +15,7 @@
  *   may edit it;
  * - the workbench opened with `?folder=…&payload=[["extensionDevelopmentPath",…],["extensionTestsPath",…]]`;
  *   VS Code reports the extension host's log lines through `window.codeAutomationLog` and the result
- *   through `window.codeAutomationExit(code)`, both exposed by this script.
+ *   through `window.codeAutomationExit` (called with the exit code), both exposed by this script.
  * - Screenshots: a suite log line `SCREENSHOT <name> [<css selector>]` makes this script wait for the
  *   selector (when given) to be visible, then save `page.screenshot()` to
  *   .test-artifacts/e2e/<name>.png (written under a temporary name, then renamed: the suite waits
