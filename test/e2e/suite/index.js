@@ -258,6 +258,11 @@ exports.run = async function run() {
 			log(`sdm845 panel: ${JSON.stringify({ ...info, flagged: info?.flagged?.length })}`);
 			if (info?.counts?.remoteprocs !== 4 || !(info.counts.flagged > 20)) throw new Error(`expected 4 remote processors and the apps_smmu masters flagged: ${JSON.stringify(info?.counts)}`);
 			await screenshot('webview-sdm845', 'iframe.webview.ready');
+			// The same board in the light theme, as written on the newest kernel.
+			await setTheme('Default Light Modern', vscode.ColorThemeKind.Light);
+			const asWritten = await openPanel(uri, {});
+			if (asWritten?.counts?.remoteprocs !== 4) throw new Error(`expected 4 remote processors: ${JSON.stringify(asWritten?.counts)}`);
+			await screenshot('webview-sdm845-light', 'iframe.webview.ready');
 		});
 	} else log(`simulation panel on sdm845-db845c: skipped (${sdm845} not found)`);
 
