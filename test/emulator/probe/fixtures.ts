@@ -7,6 +7,7 @@
 import { buildView, type ViewNode } from '../../harness/dtview';
 import type { DtView } from '../../../emulator/src/types';
 import type { DriverFacts } from '../../../emulator/src/probe';
+import { fightingSocWorkload } from '../../../emulator/src/probe/bench';
 
 /** Juno-like: two MMU-401s (arm-smmu) with an HDLCD (platform) and a DMA-330 (AMBA), an MMU-600 (arm-smmu-v3) in the FPGA tile. */
 export function junoLike(): DtView {
@@ -52,26 +53,7 @@ export function lonelyIommu(kind: 'no-driver' | 'disabled'): DtView {
 	});
 }
 
-/** A generated SoC: n IOMMU drivers of one initcall level (unknown link order), one instance and one master each. */
+/** A generated SoC: n IOMMU drivers of one initcall level (unknown link order), one instance and one master each (the benchmark's workload). */
 export function fightingSoc(n: number): { view: DtView; facts: DriverFacts[] } {
-	const spec: Record<string, ViewNode> = {};
-	const facts: DriverFacts[] = [];
-	for (let i = 0; i < n; i++) {
-		spec[`mmu${i}: iommu@${(0x1000 * (i + 1)).toString(16)}`] = { compatible: `gen,iommu-${i}`, '#iommu-cells': [1] };
-		spec[`dev@${(0x100000 * (i + 1)).toString(16)}`] = { compatible: `gen,dev-${i}`, iommus: [`&mmu${i}`, i] };
-		facts.push({
-			name: `gen-iommu-${i}`,
-			compatibles: [`gen,iommu-${i}`],
-			bus: 'platform',
-			registration: { macro: 'module_platform_driver', level: 'device' },
-			build: 'y',
-			iommuProvider: true,
-			busSetIommu: [{ bus: 'platform', from: 'probe', onBusy: 'skip', guardedByIommuPresent: true, claimsWhenAnyNodeExists: false }],
-			registersPerInstance: false,
-			ofDeclare: false,
-			attach: 'of_xlate',
-			provenance: 'generated',
-		});
-	}
-	return { view: buildView({ '#address-cells': [1], '#size-cells': [1], ...spec }), facts };
+	return fightingSocWorkload(n);
 }
