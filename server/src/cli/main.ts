@@ -77,9 +77,22 @@ if (require.main === module) {
 		process.stderr.write(`iommu-lens: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
 		return EXIT_INTERNAL;
 	};
+	// A reader that goes away (`iommu-lens check tree | head`) is not an error of ours: later output
+	// is dropped and the command ends with its own exit status (what `set -o pipefail` sees). Other
+	// write errors are real.
+	const closed = new Set<NodeJS.WriteStream>();
+	for (const stream of [process.stdout, process.stderr]) {
+		stream.on('error', (error: NodeJS.ErrnoException) => {
+			if (error.code === 'EPIPE') closed.add(stream);
+			else process.exit(internal(error));
+		});
+	}
+	const write = (stream: NodeJS.WriteStream, text: string): void => {
+		if (!closed.has(stream)) stream.write(text);
+	};
 	let code: number | Promise<number>;
 	try {
-		code = run(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), cwd: process.cwd() });
+		code = run(process.argv.slice(2), { out: (t) => write(process.stdout, t), err: (t) => write(process.stderr, t), cwd: process.cwd() });
 	} catch (error) {
 		code = internal(error);
 	}

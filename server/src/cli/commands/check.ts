@@ -57,7 +57,8 @@ IOMMUs, rpmsg channels and remote processors, and prints every finding:
 
 A folder is scanned for boards (.dts): a kernel tree's arch/*/boot/dts, a devicetree-rebasing tree's
 src/, else every .dts below it. Boards are checked in parallel on every core (worker threads), with a
-progress bar on a terminal and a summary per finding id at the end (stdout for text, stderr otherwise).
+progress bar on a terminal (a plain line every 10 s when stderr is not one) and a summary per finding
+id at the end (stdout for text, stderr otherwise).
 "iommu-lens explain ID" tells what a finding means and how to fix it.
 Exit status: 0 no finding at or above --fail-on, 1 at least one, 2 bad usage or unreadable input.
 
@@ -168,15 +169,37 @@ export function check(argv: readonly string[], io: Io): number | Promise<number>
 	});
 }
 
-/** A progress bar on stderr when it is a terminal (nothing otherwise, and nothing for one board). */
-function progressBar(total: number, io: Io, enabled: boolean): { step: (done: number, job: BoardJob) => void; end: () => void } {
-	const tty = enabled && total > 1 && process.stderr.isTTY === true;
+/** How often a scan that is not on a terminal says how far it got (CI logs: plain lines, no escapes). */
+export const PLAIN_PROGRESS_INTERVAL_MS = 10_000;
+
+/**
+ * Progress on stderr: a bar redrawn in place on a terminal; otherwise, for a long scan, a plain line
+ * every PLAIN_PROGRESS_INTERVAL_MS (a short scan prints nothing). Nothing for one board or --quiet.
+ */
+export function progressBar(
+	total: number,
+	io: Io,
+	enabled: boolean,
+	terminal = process.stderr.isTTY === true,
+	clock: () => number = Date.now,
+): { step: (done: number, job: Pick<BoardJob, 'file'>) => void; end: () => void } {
+	const on = enabled && total > 1;
+	const tty = on && terminal;
 	const width = 30;
-	let last = 0;
+	const started = clock();
+	let last = started;
+	let plainLines = 0;
 	return {
 		step(done, job) {
-			if (!tty) return;
-			const now = Date.now();
+			if (!on) return;
+			const now = clock();
+			if (!tty) {
+				if (now - last < PLAIN_PROGRESS_INTERVAL_MS) return;
+				last = now;
+				plainLines++;
+				io.err(`iommu-lens: checked ${done}/${total} boards (${Math.round((now - started) / 1000)} s)\n`);
+				return;
+			}
 			if (done < total && now - last < 50) return;
 			last = now;
 			const filled = Math.round((done / total) * width);
@@ -186,6 +209,7 @@ function progressBar(total: number, io: Io, enabled: boolean): { step: (done: nu
 		},
 		end() {
 			if (tty) io.err('\r\x1b[K');
+			else if (plainLines > 0) io.err(`iommu-lens: checked ${total}/${total} boards (${Math.round((clock() - started) / 1000)} s)\n`);
 		},
 	};
 }
