@@ -290,15 +290,34 @@ export function iommuDrivers(topo: TopologyResult, sim: SimulateResult | null): 
 	return [...s].sort();
 }
 
-/** A one-line summary: how many masters translate, bypass, block, wait forever, depend on the order. */
+/**
+ * A one-line summary that partitions the masters: a master whose outcome depends on the probe order
+ * counts only as `order` (it has no single outcome); every other master counts under the one outcome
+ * it has in every order. The counts add up to the number of masters.
+ */
 export function summarize(sim: SimulateResult): Record<OutcomeKind | 'order', number> {
 	const c: Record<OutcomeKind | 'order', number> = { translated: 0, bypass: 0, blocked: 0, deferred: 0, unknown: 0, order: 0 };
 	for (const m of sim.masters) {
 		const st = masterStatus(m);
-		c[st.kind]++;
-		if (st.orderDependent) c.order++;
+		c[st.orderDependent ? 'order' : st.kind]++;
 	}
 	return c;
+}
+
+const SUMMARY_TITLE: Record<OutcomeKind | 'order', string> = {
+	translated: 'masters translated by their IOMMU in every probe order',
+	bypass: 'masters whose DMA bypasses the IOMMU (physical addresses) in every probe order',
+	blocked: 'masters whose DMA the IOMMU blocks in every probe order',
+	deferred: 'masters whose probe waits forever for their IOMMU in every probe order',
+	unknown: 'masters whose outcome the emulator cannot tell',
+	order: 'masters whose outcome depends on the probe order (see each one below)',
+};
+
+/** The badges of the summary line (`unknown` only when there is one), each with its meaning as a tooltip. */
+export function renderSummary(sim: SimulateResult): string {
+	const c = summarize(sim);
+	const kinds = (['translated', 'bypass', 'blocked', 'deferred', 'unknown', 'order'] as const).filter((k) => k !== 'unknown' || c.unknown > 0);
+	return `${kinds.map((k) => `<span class="badge ${k}" title="${esc(SUMMARY_TITLE[k])}">${esc(MARKER[k])}: ${c[k]}</span>`).join(' ')} <span class="detail">of ${sim.masters.length} masters</span>`;
 }
 
 /** Removes empty what-ifs so that an untouched scenario is `{}` (the board as written). */

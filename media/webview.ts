@@ -10,7 +10,6 @@
 import {
 	esc,
 	iommuDrivers,
-	MARKER,
 	normalizeScenario,
 	renderDiff,
 	renderOutcomes,
@@ -18,7 +17,7 @@ import {
 	renderTimeline,
 	renderTopologySvg,
 	spanFromData,
-	summarize,
+	renderSummary,
 	type ScenarioParams,
 	type SimulateResult,
 	type TopologyResult,
@@ -94,8 +93,7 @@ function render(): void {
 	$('remoteprocs').innerHTML = rp.html;
 	$('board').textContent = `${decodeURIComponent((state.board ?? topo.context).split('/').pop() ?? '')} — kernel ${sim?.kernel ?? topo.kernel}`;
 	if (sim) {
-		const c = summarize(sim);
-		$('summary').innerHTML = (['translated', 'bypass', 'blocked', 'deferred', 'order'] as const).map((k) => `<span class="badge ${k}">${esc(MARKER[k])}: ${c[k]}</span>`).join(' ');
+		$('summary').innerHTML = renderSummary(sim);
 		$('timeline').innerHTML = renderTimeline(sim);
 		$('outcomes').innerHTML = renderOutcomes(sim);
 		$('diff').innerHTML = renderDiff(sim);

@@ -21,6 +21,7 @@ import {
 	renderTopologySvg,
 	spanAttrs,
 	spanFromData,
+	renderSummary,
 	summarize,
 	type SimulateResult,
 	type TopologyResult,
@@ -127,6 +128,18 @@ describe('topology SVG and remote processors, sdm845-db845c', () => {
 		expect(summarize(sdm.appsSmmuDisabled414)).toMatchObject({ translated: 2, bypass: 29, order: 0 });
 		const rp = renderRemoteprocs(sdm.topology, sdm.appsSmmuDisabled414);
 		expect(count(rp.html, /⚠ BYPASS/g)).toBe(10);
+	});
+	it('the summary partitions the masters: an order-dependent master counts once, as order-dependent', () => {
+		const sim = sdm.smmuModule;
+		const c = summarize(sim);
+		expect(c.order).toBe(sim.masters.filter((m) => m.orderDependent).length);
+		expect(c.order).toBe(31);
+		expect(c.translated + c.bypass + c.blocked + c.deferred + c.unknown + c.order).toBe(sim.masters.length);
+		const html = renderSummary(sim);
+		expect(html).toContain(`⇄ ORDER-DEPENDENT: 31</span>`);
+		expect(html).toContain(`of ${sim.masters.length} masters`);
+		expect(html).toContain('title="masters whose outcome depends on the probe order');
+		expect(html).not.toContain('? unknown');
 	});
 	it('order-dependent outcomes list every alternative with its witness', () => {
 		const html = renderOutcomes(sdm.smmuModule);
