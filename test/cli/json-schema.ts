@@ -1,12 +1,14 @@
 /**
- * A small JSON Schema (draft-07) validator for the tests: the keywords test/cli/schemas use — type,
+ * A small JSON Schema validator for the tests (draft-04 and draft-07 as far as the schemas used here
+ * go: the official SARIF 2.1.0 schema, shipped in @microsoft/jest-sarif, and test/cli/schemas): type,
  * enum, const, required, properties, additionalProperties, items, minItems, uniqueItems, minimum,
- * maximum, pattern, format (uri, uri-reference), $ref to #/definitions. Returns every error with its
- * JSON path; an unknown keyword is an error too, so a schema cannot silently use one it ignores.
+ * maximum, pattern, format (uri, uri-reference, date-time), anyOf, oneOf, $ref to #/definitions;
+ * `id`, `default`, `title`, `description` are annotations. Returns every error with its JSON path; an
+ * unknown keyword is an error too, so a schema cannot silently use one it ignores.
  */
 type Schema = Record<string, unknown>;
 
-const KNOWN = new Set(['$schema', '$comment', 'title', 'description', 'definitions', 'type', 'enum', 'const', 'required', 'properties', 'additionalProperties', 'items', 'minItems', 'uniqueItems', 'minimum', 'maximum', 'pattern', 'format', '$ref']);
+const KNOWN = new Set(['$schema', '$comment', 'id', 'default', 'title', 'description', 'definitions', 'anyOf', 'oneOf', 'type', 'enum', 'const', 'required', 'properties', 'additionalProperties', 'items', 'minItems', 'uniqueItems', 'minimum', 'maximum', 'pattern', 'format', '$ref']);
 
 function typeOf(v: unknown): string {
 	if (v === null) return 'null';
@@ -15,7 +17,7 @@ function typeOf(v: unknown): string {
 	return typeof v;
 }
 
-export function validate(root: Schema, value: unknown): string[] {
+export function validate(root: Schema, value: unknown, start: Schema = root): string[] {
 	const errors: string[] = [];
 	const check = (schema: Schema, v: unknown, path: string): void => {
 		for (const k of Object.keys(schema)) if (!KNOWN.has(k)) errors.push(`${path}: schema keyword '${k}' is not supported by this validator`);
@@ -25,6 +27,15 @@ export function validate(root: Schema, value: unknown): string[] {
 			if (!target) errors.push(`${path}: unresolvable $ref ${schema.$ref}`);
 			else check(target, v, path);
 			return;
+		}
+		for (const key of ['anyOf', 'oneOf'] as const) {
+			const alternatives = schema[key] as Schema[] | undefined;
+			if (!alternatives) continue;
+			const matching = alternatives.filter((alt) => {
+				const sub = validate(root, v, alt);
+				return sub.length === 0;
+			}).length;
+			if (key === 'anyOf' ? matching === 0 : matching !== 1) errors.push(`${path}: matches ${matching} of the ${alternatives.length} ${key} alternatives`);
 		}
 		const t = typeOf(v);
 		if (schema.type !== undefined) {
@@ -44,6 +55,7 @@ export function validate(root: Schema, value: unknown): string[] {
 			if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern).test(v)) errors.push(`${path}: does not match ${schema.pattern}`);
 			if (schema.format === 'uri' && !/^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s]*$/.test(v)) errors.push(`${path}: not an absolute URI: ${v}`);
 			if (schema.format === 'uri-reference' && /[\s\\]/.test(v)) errors.push(`${path}: not a URI reference: ${v}`);
+			if (schema.format === 'date-time' && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v)) errors.push(`${path}: not an RFC 3339 date-time: ${v}`);
 		}
 		if (Array.isArray(v)) {
 			if (typeof schema.minItems === 'number' && v.length < schema.minItems) errors.push(`${path}: fewer than ${schema.minItems} items`);
@@ -61,6 +73,6 @@ export function validate(root: Schema, value: unknown): string[] {
 			}
 		}
 	};
-	check(root, value, '$');
+	check(start, value, '$');
 	return errors;
 }
