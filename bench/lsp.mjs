@@ -1,12 +1,16 @@
 // `npm run bench -- lsp`: the language server (dist/server.js --stdio) driven over JSON-RPC like an editor.
 //  1. sdm845.dtsi in the sdm845-db845c context (workspace: the corpus): open → first diagnostics,
-//     one-character edits → published diagnostics (median, p95 over EDITS), hover time, server RSS.
+//     one-character edits → published diagnostics (median, p95 over EDITS), hover time, server RSS
+//     (at once, and when idle).
 //  2. The whole corpus as a workspace, sdm845.dtsi open together with every board that includes it
 //     (19): the same edits (the other boards are analysed again once typing pauses), hover, RSS.
 //  3. (--all-boards) every arm64 board of the corpus opened one after the other: open → diagnostics
 //     per board, then the edits to sdm845.dtsi, workspace/symbol and RSS.
 // Targets: edit median < 50 ms, p95 < 150 ms, hover < 10 ms, RSS < 300 MB for the whole corpus.
-// Options: --edits N (default 30), --all-boards [--boards N: only the first N arm64 boards].
+// Edits are of two kinds: in code (tokens move: a full analysis of the context) and in a comment
+// (no token moves: the server publishes the results it has, without analysis or debounce).
+// Options: --edits N (default 30), --idle MS (quiet time before the idle RSS, default 4000),
+// --all-boards [--boards N: only the first N arm64 boards].
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,6 +26,7 @@ const arg = (name, dflt) => {
 };
 const EDITS = arg('edits', 30);
 const BOARDS = arg('boards', Infinity);
+const IDLE_WAIT_MS = arg('idle', 4000);
 const uri = (p) => pathToFileURL(p).href;
 const qcom = join(CORPUS, 'src/arm64/qcom');
 const SOC = join(qcom, 'sdm845.dtsi');
@@ -31,7 +36,9 @@ function startServer() {
 	const proc = spawn(process.execPath, [join(REPO, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
 	const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
 	const waiters = new Map();
+	let lastPublish = performance.now();
 	conn.onNotification('textDocument/publishDiagnostics', (p) => {
+		lastPublish = performance.now();
 		const key = `${p.uri}#${p.version ?? ''}`;
 		waiters.get(key)?.(p);
 		waiters.delete(key);
@@ -44,7 +51,7 @@ function startServer() {
 		const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'));
 		return m ? Number(m[1]) / 1024 : NaN;
 	};
-	return { proc, conn, published, rss };
+	return { proc, conn, published, rss, quietFor: () => performance.now() - lastPublish };
 }
 
 const ms = (x) => `${x.toFixed(1)} ms`;
@@ -58,15 +65,22 @@ async function open(s, path, version = 1) {
 	return performance.now() - t0;
 }
 
-async function edits(s, path) {
+let nextVersion = 2;
+/**
+ * EDITS one-character edits, each awaited to its publish. `comment`: alternately add and remove one
+ * space at the end of the first line (a comment: no token moves, so the server publishes the results
+ * it has). `code`: the same after `iommus =` on the first such line (tokens move: a full analysis).
+ */
+async function edits(s, path, kind = 'comment') {
 	const times = [];
-	const line = readFileSync(path, 'utf8').split('\n')[0];
+	const lines = readFileSync(path, 'utf8').split('\n');
+	const l = kind === 'comment' ? 0 : lines.findIndex((x) => /^\s*iommus = </.test(x));
+	const at = kind === 'comment' ? lines[0].length : lines[l].indexOf('=') + 1;
 	for (let i = 0; i < EDITS; i++) {
-		const version = 2 + i;
-		// Alternately add and remove one space at the end of the first line (a comment).
+		const version = nextVersion++;
 		const change = i % 2 === 0
-			? { range: { start: { line: 0, character: line.length }, end: { line: 0, character: line.length } }, text: ' ' }
-			: { range: { start: { line: 0, character: line.length }, end: { line: 0, character: line.length + 1 } }, text: '' };
+			? { range: { start: { line: l, character: at }, end: { line: l, character: at } }, text: ' ' }
+			: { range: { start: { line: l, character: at }, end: { line: l, character: at + 1 } }, text: '' };
 		const t0 = performance.now();
 		const done = s.published(uri(path), version);
 		await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri: uri(path), version }, contentChanges: [change] });
@@ -107,13 +121,27 @@ console.log('lsp: sdm845.dtsi in the sdm845-db845c context');
 	console.log(`  open sdm845.dtsi → first diagnostics (include scan + analysis): ${ms(await open(s, SOC))}`);
 	const ctx = await s.conn.sendRequest('iommuLens/buildContexts', { textDocument: { uri: uri(SOC) } });
 	console.log(`  context: ${ctx.current?.split('/').pop()} (${ctx.reason}, ${ctx.candidates.length} candidates)`);
+	const c = await edits(s, SOC, 'code');
+	report('one-character edit in code → published diagnostics', c, '; includes the 150 ms debounce');
+	report('  the same minus the debounce', c.map((x) => x - 150));
+	report('hover on iommus (first after the edits, then repeated)', await hover(s, SOC));
 	const e = await edits(s, SOC);
-	report('one-character edit → published diagnostics', e, '; includes the 150 ms debounce');
-	report('  the same minus the debounce', e.map((x) => x - 150));
-	report('hover on iommus', await hover(s, SOC));
+	report('one-character edit in a comment → published diagnostics (no debounce, no analysis)', e);
 	console.log(`  server RSS: ${s.rss().toFixed(0)} MB`);
+	await idle(s);
 	await stop(s);
 }
+
+/**
+ * RSS once the server is idle: no diagnostics published for IDLE_WAIT_MS (the background analyses of
+ * the other boards are done), which also gives the server's idle collection time to run.
+ */
+async function idle(s) {
+	const t0 = performance.now();
+	while (s.quietFor() < IDLE_WAIT_MS && performance.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 250));
+	console.log(`  server RSS when idle (no publish for ${IDLE_WAIT_MS / 1000} s; ${((performance.now() - t0) / 1000).toFixed(0)} s after the last request): ${s.rss().toFixed(0)} MB`);
+}
+
 
 async function initialize(s) {
 	await s.conn.sendRequest('initialize', { processId: process.pid, rootUri: uri(CORPUS), workspaceFolders: [{ uri: uri(CORPUS), name: 'corpus' }], capabilities: { workspace: { configuration: true } } });
@@ -129,14 +157,19 @@ console.log('lsp: the whole corpus as a workspace; sdm845.dtsi and the 19 boards
 	const opens = [];
 	for (const c of ctx.candidates) opens.push(await open(s, new URL(c.uri).pathname));
 	console.log(`  opened ${opens.length} boards (open → diagnostics: median ${ms(pct(opens, 50))}, p95 ${ms(pct(opens, 95))})`);
+	const c = await edits(s, SOC, 'code');
+	report('one-character edit in code → published diagnostics (sdm845.dtsi)', c, '; includes the 150 ms debounce');
+	report('  the same minus the debounce', c.map((x) => x - 150));
+	report('hover on iommus (first after the edits, then repeated)', await hover(s, SOC));
 	const e = await edits(s, SOC);
-	report('one-character edit → published diagnostics (sdm845.dtsi)', e, '; includes the 150 ms debounce');
-	report('  the same minus the debounce', e.map((x) => x - 150));
-	report('hover on iommus', await hover(s, SOC));
-	const w0 = performance.now();
-	const syms = await s.conn.sendRequest('workspace/symbol', { query: 'smmu' });
-	console.log(`  workspace/symbol 'smmu': ${ms(performance.now() - w0)} (${syms.length} symbols)`);
+	report('one-character edit in a comment → published diagnostics (no debounce, no analysis)', e);
+	for (const q of ['smmu', 'smmu']) {
+		const w0 = performance.now();
+		const syms = await s.conn.sendRequest('workspace/symbol', { query: q });
+		console.log(`  workspace/symbol '${q}': ${ms(performance.now() - w0)} (${syms.length} symbols; the first search builds the index of the ${'workspace'})`);
+	}
 	console.log(`  server RSS: ${s.rss().toFixed(0)} MB`);
+	await idle(s);
 	await stop(s);
 }
 
@@ -151,8 +184,8 @@ if (process.argv.includes('--all-boards')) {
 	console.log(`  opened ${boards.length} boards in ${((performance.now() - t0) / 1000).toFixed(0)} s (open → diagnostics: median ${ms(pct(opens, 50))}, p95 ${ms(pct(opens, 95))})`);
 	console.log(`  server RSS with every board open: ${s.rss().toFixed(0)} MB`);
 	console.log(`  open sdm845.dtsi → first diagnostics: ${ms(await open(s, SOC))}`);
-	const e = await edits(s, SOC);
-	report('one-character edit → published diagnostics (sdm845.dtsi)', e, '; includes the 150 ms debounce');
+	const e = await edits(s, SOC, 'code');
+	report('one-character edit in code → published diagnostics (sdm845.dtsi)', e, '; includes the 150 ms debounce');
 	report('hover on iommus', await hover(s, SOC));
 	console.log(`  server RSS: ${s.rss().toFixed(0)} MB`);
 	await stop(s);

@@ -21,6 +21,8 @@ export class TestClient {
 	readonly published: Published[] = [];
 	readonly statuses: Array<Record<string, unknown>> = [];
 	readonly logs: string[] = [];
+	/** `client/registerCapability` registrations (method and options). */
+	readonly registrations: Array<{ method: string; registerOptions?: unknown }> = [];
 	private waiters: Array<() => void> = [];
 
 	constructor(args: string[] = [join(REPO_ROOT, 'dist/server.js'), '--stdio']) {
@@ -34,7 +36,10 @@ export class TestClient {
 			this.logs.push(p.message);
 		});
 		this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
-		this.connection.onRequest('client/registerCapability', () => null);
+		this.connection.onRequest('client/registerCapability', (p: { registrations: Array<{ method: string; registerOptions?: unknown }> }) => {
+			this.push(() => this.registrations.push(...p.registrations));
+			return null;
+		});
 		this.connection.listen();
 	}
 
@@ -43,20 +48,24 @@ export class TestClient {
 		for (const w of this.waiters.splice(0)) w();
 	}
 
-	async initialize(rootPath: string, initializationOptions?: unknown): Promise<{ capabilities: Record<string, unknown> }> {
+	async initialize(rootPath: string, initializationOptions?: unknown, capabilities: Record<string, unknown> = { workspace: { configuration: true } }): Promise<{ capabilities: Record<string, unknown> }> {
 		const res = await this.connection.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
 			processId: process.pid,
 			rootUri: uri(rootPath),
 			workspaceFolders: [{ uri: uri(rootPath), name: 'ws' }],
-			capabilities: { workspace: { configuration: true } },
+			capabilities,
 			initializationOptions,
 		});
 		await this.connection.sendNotification('initialized', {});
 		return res;
 	}
 
-	open(path: string, text: string, version = 1): void {
-		void this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(path), languageId: 'dts', version, text } });
+	open(path: string, text: string, version = 1, languageId = 'dts'): void {
+		void this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(path), languageId, version, text } });
+	}
+
+	close(path: string): void {
+		void this.connection.sendNotification('textDocument/didClose', { textDocument: { uri: uri(path) } });
 	}
 
 	change(path: string, version: number, range: { start: { line: number; character: number }; end: { line: number; character: number } }, text: string): void {

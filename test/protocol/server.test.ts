@@ -156,6 +156,39 @@ describe('language server over stdio', () => {
 	});
 });
 
+describe('language server answering while it analyses', () => {
+	let client: TestClient;
+	const qcom = () => join(corpusRoot(), 'src/arm64/qcom');
+	beforeAll(async () => {
+		client = new TestClient();
+		await client.initialize(corpusRoot());
+	});
+	afterAll(async () => {
+		await client.stop();
+	});
+
+	it('answers a request on an analysed board between the steps of another board\'s analysis', async () => {
+		const db845c = join(qcom(), 'sdm845-db845c.dts');
+		const mtp = join(qcom(), 'sdm845-mtp.dts');
+		client.open(db845c, readFileSync(db845c, 'utf8'));
+		await client.waitFor(() => client.last(db845c, 1), 30_000, 'db845c analysed');
+		// Sent together: the first needs an analysis of sdm845-mtp (run in steps), the second only
+		// the analysed db845c: it is answered first (a whole analysis in one go would answer it second).
+		const order: string[] = [];
+		const first = client.connection.sendRequest<unknown[]>('textDocument/documentSymbol', { textDocument: { uri: uri(mtp) } }).then((r) => {
+			order.push('mtp');
+			return r;
+		});
+		const second = client.connection.sendRequest<unknown[]>('textDocument/documentSymbol', { textDocument: { uri: uri(db845c) } }).then((r) => {
+			order.push('db845c');
+			return r;
+		});
+		expect((await second).length).toBeGreaterThan(0);
+		expect((await first).length).toBeGreaterThan(0);
+		expect(order).toEqual(['db845c', 'mtp']);
+	});
+});
+
 describe('language server on a small workspace', () => {
 	let client: TestClient;
 	let dir: string;
@@ -200,6 +233,42 @@ describe('language server on a small workspace', () => {
 		for (const f of ['board.dts', 'soc.dtsi']) void client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: uri(join(dir, f)) } });
 		await client.waitFor(() => client.published.length > count + 1 && client.last(board)?.diagnostics.length === 0, 20_000, 'cleared diagnostics');
 		expect(client.proc.exitCode).toBeNull();
+	});
+});
+
+describe('language server on edits that keep every token in place', () => {
+	let client: TestClient;
+	let dir: string;
+	beforeAll(async () => {
+		dir = mkdtempSync(join(tmpdir(), 'iommu-lens-lsp-same-'));
+		writeFileSync(join(dir, 'board.dts'), '/dts-v1/;\n// a comment\n/ { n { x = <&missing>; }; };\n');
+		client = new TestClient();
+		await client.initialize(dir);
+	});
+	afterAll(async () => {
+		await client.stop();
+	});
+
+	it('publishes the results it has for a comment edit (no analysis), and analyses a code edit', async () => {
+		const board = join(dir, 'board.dts');
+		const ranges = (v: number) => client.last(board, v)!.diagnostics.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}`);
+		client.open(board, readFileSync(board, 'utf8'));
+		await client.waitFor(() => client.last(board, 1), 20_000, 'first publish');
+		expect(ranges(1)).toContain('unresolved-reference@2:13');
+		await client.waitFor(() => client.statuses.find((s) => s.state === 'ready' && s.context === uri(board)), 20_000, 'ready');
+		const before = client.statuses.length;
+		client.change(board, 2, { start: { line: 1, character: 12 }, end: { line: 1, character: 12 } }, ' more');
+		await client.waitFor(() => client.last(board, 2), 20_000, 'publish after the comment edit');
+		expect(ranges(2)).toEqual(ranges(1));
+		client.change(board, 3, { start: { line: 2, character: 29 }, end: { line: 2, character: 29 } }, '  ');
+		await client.waitFor(() => client.last(board, 3), 20_000, 'publish after trailing blanks');
+		expect(ranges(3)).toEqual(ranges(1));
+		expect(client.statuses.slice(before).filter((s) => s.state === 'analysing')).toEqual([]);
+		// A line break moves every later token: analysed again, the finding one line down.
+		client.change(board, 4, { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, '\n');
+		await client.waitFor(() => client.last(board, 4), 20_000, 'publish after the code edit');
+		expect(ranges(4)).toContain('unresolved-reference@3:13');
+		expect(client.statuses.slice(before).some((s) => s.state === 'analysing')).toBe(true);
 	});
 });
 

@@ -8,6 +8,9 @@ import type { Runtime } from './runtime';
 
 const INCLUDE = /^[ \t]*(?:#[ \t]*include[ \t]*([<"])([^">\n]+)[">]|\/include\/[ \t]*"([^"\n]+)")/gm;
 
+/** A devicetree source (what the include graph scans). */
+export const isDevicetree = (file: string): boolean => /\.(dts|dtsi|dtso|overlay)$/.test(file);
+
 /** A board: a file the kernel's build compiles on its own. */
 export const isBoard = (file: string): boolean => /\.(dts|dtso|overlay)$/.test(file);
 

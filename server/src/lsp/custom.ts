@@ -8,15 +8,19 @@ import { toLocation, type ToUri } from './convert';
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
 
 export function simulate(snapshot: BoardSnapshot, params: ScenarioParams, options: AnalysisOptions, toUri: ToUri): SimulateResult {
-	const kernel = params.kernel ?? options.kernel ?? probe.formatKernelVersion(probe.NEWEST_KERNEL);
+	const fallback = options.kernel ?? probe.formatKernelVersion(probe.NEWEST_KERNEL);
+	// A bad `kernel` is one more entry that could not be applied (runScenario throws on it; found by fuzzing).
+	const parsed = params.kernel === undefined ? undefined : probe.tryParseKernelVersion(String(params.kernel));
+	const kernel = parsed?.ok ? String(params.kernel) : fallback;
 	const view = snapshot.analysis.view;
 	const asWritten = scenarios.runScenario(view, { kernel });
 	const run = scenarios.runScenario(view, { ...params, kernel });
+
 	const loc = (r: SourceRef) => toLocation(r, toUri);
 	return {
 		context: toUri(snapshot.board),
 		kernel,
-		errors: [...run.errors],
+		errors: [...(parsed && !parsed.ok ? [`kernel: ${parsed.error}; simulated ${kernel}.`] : []), ...run.errors],
 		trace: run.result.steps.map((s) => ({ seq: s.seq, at: s.at, action: s.action, ...(s.driver ? { driver: s.driver } : {}), ...(s.node ? { node: s.node } : {}), detail: s.detail, ...(s.loc ? { location: loc(s.loc) } : {}) })),
 		masters: run.result.masters.map((m) => ({
 			path: m.path,

@@ -1,10 +1,10 @@
 /**
  * What the language server needs from its platform, injected into `startServer` (house style §2b):
- * the file system with the open-document overlay, file listing, kernel-tree detection and the driver
- * source reader. `node-runtime.ts` is the Node implementation.
+ * the file system with the open-document overlay, file listing, kernel-tree detection and the C
+ * fact extractor. `node-runtime.ts` is the Node implementation.
  */
 import type { FileSystem } from '../base/source';
-import type { DriverSources } from '../drivers/sources';
+import type { CExtractor } from '../drivers/c/extract';
 
 export interface Runtime {
 	/** Reads through `overlay` first (open documents win over the disk). */
@@ -14,11 +14,20 @@ export interface Runtime {
 	listDevicetreeFiles(dir: string): string[];
 	/** The kernel-like tree around a file: its default include folders and the folder its boards live in. */
 	kernelTree(file: string): { includePaths: string[]; boardsRoot: string | undefined } | undefined;
-	/** Reads driver C sources, a Kconfig tree and a .config (absolute paths). */
-	readDriverSources(p: { dirs: string[]; kconfig?: string; config?: string }): Promise<DriverSources>;
+	/** The C fact extractor (loaded once; the driver sources are read through `fs`, so open documents win). */
+	loadCExtractor(): Promise<CExtractor>;
+	/** Driver C sources (.c, .h) under a folder, recursively, sorted. */
+	listDriverFiles(dir: string): string[];
+	/** The entries of one folder (full paths), for Kconfig globs. */
+	listDir(dir: string): string[];
 	/** Absolute path of a `file:` URI, or undefined for other schemes. */
 	uriToPath(uri: string): string | undefined;
 	pathToUri(path: string): string;
 	resolvePath(base: string, rel: string): string;
 	now(): number;
+	/**
+	 * Collects garbage now if that is worth it (the heap grew much since the last collection), so that
+	 * the process gives memory back while the user is idle. Optional: a no-op where unavailable.
+	 */
+	collectGarbage?(): void;
 }

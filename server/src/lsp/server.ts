@@ -7,6 +7,7 @@ import {
 	CodeActionKind,
 	DidChangeConfigurationNotification,
 	DidChangeWatchedFilesNotification,
+	FileChangeType,
 	InlayHintKind,
 	TextDocuments,
 	TextDocumentSyncKind,
@@ -38,7 +39,10 @@ import { topology, simulate } from './custom';
 import { runSafe } from './run-safe';
 import type { Runtime } from './runtime';
 import { normaliseSettings } from './settings';
-import { AnalysisHost, type Context } from './workspace';
+import { AnalysisHost, type Context, type SnapshotResult } from './workspace';
+import { MAX_WORKSPACE_SYMBOLS } from '../ide/symbols';
+import { boardIndex } from '../ide/locate';
+import { ideContext } from '../ide/context';
 
 export type { Runtime } from './runtime';
 
@@ -50,6 +54,8 @@ export const DEBOUNCE_MS = 150;
  * behind them.
  */
 export const BACKGROUND_DEBOUNCE_MS = 1000;
+/** Nothing pending for this long: collect garbage (see `Runtime.collectGarbage`). */
+export const IDLE_GC_MS = 1500;
 
 export const CAPABILITIES: ServerCapabilities = {
 	textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -88,11 +94,44 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 		// A board is its own context: no need to list the open boards.
 		return { file, ...host.contextOf(file, boards ?? (/\.dtsi$/.test(file) ? openBoards() : [])) };
 	};
-	const snapshotOf = (uri: string): { file: string; snapshot: BoardSnapshot } | undefined => {
+	/** `exactTexts`: the snapshot's texts must be the documents' (quick fixes edit them). */
+	const snapshotOf = async (uri: string, exactTexts = false): Promise<{ file: string; snapshot: BoardSnapshot } | undefined> => {
 		const ctx = contextOfUri(uri);
 		if (!ctx?.board) return undefined;
-		return { file: ctx.file, snapshot: host.snapshot(ctx.board).snapshot };
+		// An analysis under way (or a new one) runs in steps; other requests are answered meanwhile.
+		if (!host.isUpToDate(ctx.board)) await analyseSteps(ctx.board);
+		return { file: ctx.file, snapshot: host.snapshot(ctx.board, { exactTexts }).snapshot };
 	};
+
+	/** Analyses in steps under way, by board: a request for that board waits for it rather than analysing again. */
+	const inFlight = new Map<string, Promise<SnapshotResult | undefined>>();
+	/**
+	 * Runs `host.snapshotSteps`, one step per event-loop turn, the next step after the timers (so the
+	 * requests and edits that arrived meanwhile go first). Undefined when a newer edit made it stale.
+	 */
+	function analyseSteps(board: string, how: { background?: boolean } = {}): Promise<SnapshotResult | undefined> {
+		const flying = inFlight.get(board);
+		if (flying) return flying;
+		const steps = host.snapshotSteps(board, how);
+		const p = new Promise<SnapshotResult | undefined>((resolve, reject) => {
+			const step = (): void => {
+				try {
+					const r = steps.next();
+					if (r.done) resolve(r.value);
+					else setTimeout(step, 0);
+				} catch (error) {
+					reject(error);
+				}
+			};
+			step();
+		});
+		inFlight.set(board, p);
+		const clear = (): void => {
+			if (inFlight.get(board) === p) inFlight.delete(board);
+		};
+		p.then(clear, clear);
+		return p;
+	}
 	const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
 
 	function status(extra: Partial<Parameters<typeof sendStatus>[0]>): void {
@@ -104,14 +143,19 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 	}
 
 	/** Analyses a board (if an input changed) and publishes the diagnostics of its files. */
-	function analyse(board: string): void {
+	async function analyse(board: string, background = false): Promise<void> {
 		if (!configured) return;
 		try {
-			const fresh = host.cached(board) === undefined;
+			const fresh = !host.isUpToDate(board);
 			if (fresh) status({ state: 'analysing', context: toUri(board) });
-			const { snapshot, elapsedMs } = host.snapshot(board);
+			const res = await analyseSteps(board, { background });
+			// Stale before it was done (a newer edit, whose own analysis is scheduled), or by now.
+			if (!res || !host.isCurrent(board, res.snapshot)) return;
+			const { snapshot, elapsedMs } = res;
 			const byUri = new Map<string, ReturnType<typeof toDiagnostic>[]>();
 			for (const item of snapshot.analysis.items) {
+				// The driver sources' files show the drivers' own findings (publishDrivers), not a board's.
+				if (host.drivers.owns(item.span.file)) continue;
 				const uri = toUri(item.span.file);
 				let list = byUri.get(uri);
 				if (!list) byUri.set(uri, (list = []));
@@ -122,7 +166,10 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 			const own = new Set(documents.all().filter((d) => contextOfUri(d.uri, boards)?.board === board).map((d) => d.uri));
 			for (const u of own) if (!byUri.has(u)) byUri.set(u, []);
 			for (const [uri, owner] of publishedBy) if (owner === board && !byUri.has(uri)) byUri.set(uri, []);
-			for (const [uri, diagnostics] of byUri) {
+			// The document being edited first: its publish does not wait for the others' serialisation.
+			const order = [...byUri.keys()].sort((a, b) => Number(b === focus) - Number(a === focus));
+			for (const uri of order) {
+				const diagnostics = byUri.get(uri)!;
 				const doc = documents.get(uri);
 				// An open file analysed in another context shows that context's results, not these.
 				if (doc && !own.has(uri)) continue;
@@ -130,15 +177,7 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 				else publishedBy.set(uri, board);
 				void connection.sendDiagnostics({ uri, ...(doc ? { version: doc.version } : {}), diagnostics });
 			}
-			// The hovers, lenses and hints read the topology and the attach simulation: build them now,
-			// after the publish, rather than on the first request.
-			if (fresh) setImmediate(() => {
-				try {
-					snapshot.attach();
-				} catch (error) {
-					log(`iommu-lens: attach simulation of ${board} failed: ${String(error)}`);
-				}
-			});
+			if (fresh) prepare(board, snapshot);
 			const settingsErrors = host.settingsErrors;
 			status({ state: settingsErrors.length > 0 ? 'error' : 'ready', context: toUri(board), elapsedMs, ...(settingsErrors.length > 0 ? { message: settingsErrors.join('\n') } : {}) });
 		} catch (error) {
@@ -147,43 +186,138 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 		}
 	}
 
+	/** uris → the driver sources' diagnostics last published there. */
+	const driverPublished = new Set<string>();
+	let driversTimer: ReturnType<typeof setTimeout> | undefined;
+	/**
+	 * Publishes the driver sources' diagnostics (C parse problems, the C checks without a board) on
+	 * their files: every file with findings, every open driver document (possibly empty), and an
+	 * empty list where findings went away.
+	 */
+	function publishDrivers(): void {
+		if (!configured) return;
+		try {
+			const byUri = new Map<string, ReturnType<typeof toDiagnostic>[]>();
+			for (const item of host.drivers.findings(host.kernelSetting)) {
+				const uri = toUri(item.span.file);
+				let list = byUri.get(uri);
+				if (!list) byUri.set(uri, (list = []));
+				list.push(toDiagnostic(item, item.span.file, 'drivers', toUri));
+			}
+			for (const d of documents.all()) {
+				const p = runtime.uriToPath(d.uri);
+				if (p !== undefined && host.drivers.owns(p) && !byUri.has(d.uri)) byUri.set(d.uri, []);
+			}
+			for (const uri of driverPublished) if (!byUri.has(uri)) byUri.set(uri, []);
+			driverPublished.clear();
+			for (const [uri, diagnostics] of byUri) {
+				if (diagnostics.length > 0) driverPublished.add(uri);
+				const doc = documents.get(uri);
+				void connection.sendDiagnostics({ uri, ...(doc ? { version: doc.version } : {}), diagnostics });
+			}
+		} catch (error) {
+			log(`iommu-lens: analysis of the driver sources failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+		}
+	}
+	function scheduleDrivers(delay = DEBOUNCE_MS): void {
+		clearTimeout(driversTimer);
+		driversTimer = setTimeout(publishDrivers, delay);
+	}
+
+	/** The document last opened or edited (its board is the one the user looks at). */
+	let focus: string | undefined;
+	/**
+	 * After a fresh analysis, while the user is idle: the attach simulation, then (for the board of the
+	 * document the user works in) the position index and the hover context, one per event-loop turn,
+	 * so that the first hover after an edit finds them built. Skipped once a newer edit made the
+	 * snapshot stale.
+	 */
+	function prepare(board: string, snapshot: BoardSnapshot): void {
+		const focused = focus !== undefined && contextOfUri(focus)?.board === board;
+		const steps: Array<[string, () => unknown]> = [['attach simulation', () => snapshot.attach()]];
+		if (focused) steps.push(['position index', () => boardIndex(snapshot)], ['hover context', () => ideContext(snapshot)]);
+		const next = (): void => {
+			const step = steps.shift();
+			if (!step || !host.isCurrent(board, snapshot)) return;
+			try {
+				step[1]();
+			} catch (error) {
+				log(`iommu-lens: ${step[0]} of ${board} failed: ${String(error)}`);
+			}
+			setImmediate(next);
+		};
+		setImmediate(next);
+		idleSoon();
+	}
+
+	/** A collection once nothing is pending for IDLE_GC_MS (the process gives memory back while idle). */
+	let idleTimer: ReturnType<typeof setTimeout> | undefined;
+	function idleSoon(): void {
+		if (!runtime.collectGarbage) return;
+		clearTimeout(idleTimer);
+		idleTimer = setTimeout(() => {
+			if (pending.size > 0 || background.size > 0) return idleSoon();
+			runtime.collectGarbage?.();
+		}, IDLE_GC_MS);
+	}
+
 	function schedule(board: string, delay = DEBOUNCE_MS): void {
 		clearTimeout(pending.get(board));
 		pending.set(board, setTimeout(() => {
 			pending.delete(board);
-			analyse(board);
+			void analyse(board);
 		}, delay));
 	}
 
 	const background = new Set<string>();
 	let backgroundTimer: ReturnType<typeof setTimeout> | undefined;
+	/** The background analyses wait until then (typing pushes it back). */
+	let backgroundNotBefore = 0;
+	let draining = false;
 	function drainBackground(): void {
+		clearTimeout(backgroundTimer);
+		const wait = backgroundNotBefore - runtime.now();
+		if (wait > 0) {
+			backgroundTimer = setTimeout(drainBackground, wait);
+			return;
+		}
+		if (draining) return;
 		const [next] = background;
 		if (next === undefined) return;
 		background.delete(next);
-		analyse(next);
-		backgroundTimer = setTimeout(drainBackground, 0);
+		draining = true;
+		void analyse(next, true).finally(() => {
+			draining = false;
+			// Between background analyses (the user is not typing): keep the heap near its live size.
+			runtime.collectGarbage?.();
+			backgroundTimer = setTimeout(drainBackground, 0);
+		});
 	}
 
 	/** After `file` changed: the edited file's own context now, every other open context that read it later. */
-	function changed(file: string | undefined, own?: string): void {
+	function changed(file: string | undefined, own?: string, delay = DEBOUNCE_MS): void {
 		const boards = new Set<string>();
 		const ownBoard = own ? contextOfUri(own)?.board : undefined;
 		if (ownBoard) {
 			background.delete(ownBoard);
-			schedule(ownBoard);
+			// Publishing at once is for results that stand (a same-tokens edit over an analysed board);
+			// a board still to analyse waits for the pause in typing, and a pending analysis is not hurried.
+			if (delay === 0 && !host.isUpToDate(ownBoard)) delay = DEBOUNCE_MS;
+			if (!(delay === 0 && pending.has(ownBoard))) schedule(ownBoard, delay);
 		}
 		if (file !== undefined) {
 			const open = openBoards();
 			for (const d of documents.all()) {
 				const b = contextOfUri(d.uri, open)?.board;
-				if (b && b !== ownBoard && host.reads(b, file)) boards.add(b);
+				if (b && b !== ownBoard && host.outdatedBy(b, file)) boards.add(b);
 			}
 		}
 		if (boards.size === 0 && background.size === 0) return;
 		for (const b of boards) background.add(b);
+		const wait = ownBoard ? BACKGROUND_DEBOUNCE_MS : DEBOUNCE_MS;
+		backgroundNotBefore = runtime.now() + wait;
 		clearTimeout(backgroundTimer);
-		backgroundTimer = setTimeout(drainBackground, ownBoard ? BACKGROUND_DEBOUNCE_MS : DEBOUNCE_MS);
+		backgroundTimer = setTimeout(drainBackground, wait);
 	}
 
 	// didOpen fires onDidOpen, then onDidChangeContent (which reads the text and schedules).
@@ -194,13 +328,16 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 	documents.onDidChangeContent((e) => {
 		const file = runtime.uriToPath(e.document.uri);
 		if (file === undefined) return;
-		host.open(file, e.document.getText(), e.document.version);
-		changed(file, e.document.uri);
+		focus = e.document.uri;
+		const res = host.open(file, e.document.getText(), e.document.version);
+		if (res.drivers) scheduleDrivers();
+		// An edit that kept every token in place: the results stand; publish them for the new version now.
+		changed(file, e.document.uri, res.sameTokens ? 0 : DEBOUNCE_MS);
 	});
 	documents.onDidClose((e) => {
 		const file = runtime.uriToPath(e.document.uri);
 		if (file === undefined) return;
-		host.close(file);
+		if (host.close(file)) scheduleDrivers();
 		// The closed file's own diagnostics go; so do those a closed board published in files no open
 		// document's context still covers.
 		const stillOpen = new Set(documents.all().flatMap((d) => contextOfUri(d.uri)?.board ?? []));
@@ -209,7 +346,8 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 			publishedBy.delete(uri);
 			void connection.sendDiagnostics({ uri, diagnostics: [] });
 		}
-		if (!stillOpen.has(publishedBy.get(e.document.uri) ?? '')) {
+		// (A driver source keeps the drivers' diagnostics: publishDrivers sends them again, unversioned.)
+		if (!host.drivers.owns(file) && !stillOpen.has(publishedBy.get(e.document.uri) ?? '')) {
 			publishedBy.delete(e.document.uri);
 			void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 		}
@@ -229,6 +367,8 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 		const errors = await host.configure(normaliseSettings(raw));
 		configured = true;
 		for (const e of errors) log(`iommu-lens: ${e}`);
+		scheduleDrivers(0);
+		registerWatchers();
 		for (const b of new Set(documents.all().flatMap((d) => contextOfUri(d.uri)?.board ?? []))) schedule(b, 0);
 	}
 
@@ -248,40 +388,60 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 	});
 	connection.onInitialized(() => {
 		if (pullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'iommuLens' }).catch(() => undefined);
-		// Files changed outside the editor (git checkout, generated headers): re-read them.
-		if (watchFiles) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{dts,dtsi,dtso,overlay,h}' }] }).catch(() => undefined);
 		void loadSettings(initialSettings).catch((e: unknown) => log(String(e)));
 	});
 	connection.onDidChangeConfiguration((p) => void loadSettings(p.settings ?? initialSettings).catch((e: unknown) => log(String(e))));
 	connection.onDidChangeWatchedFiles((p) => {
+		let drivers = false;
 		for (const c of p.changes) {
 			const file = runtime.uriToPath(c.uri);
 			if (file === undefined) continue;
-			host.diskChanged(file);
+			if (host.diskChanged(file, c.type !== FileChangeType.Changed)) drivers = true;
 			changed(file);
 		}
+		if (drivers) scheduleDrivers();
 	});
+
+	/**
+	 * Files changed outside the editor (git checkout, generated headers, driver sources): the
+	 * devicetree sources and headers, the driver sources, Kconfig files, Makefiles and the configured
+	 * `.config` (whatever its name). Registered again when the settings change the configuration's name.
+	 */
+	let watcherGlobs = '';
+	let watcher: Promise<{ dispose(): void }> | undefined;
+	function registerWatchers(): void {
+		if (!watchFiles) return;
+		const globs = ['**/*.{dts,dtsi,dtso,overlay,h,c}', '**/{Kconfig*,Makefile,Kbuild,.config,*defconfig}'];
+		const config = host.drivers.configPath;
+		if (config !== undefined) globs.push(`**/${config.slice(config.lastIndexOf('/') + 1)}`);
+		if (globs.join('|') === watcherGlobs) return;
+		watcherGlobs = globs.join('|');
+		const old = watcher;
+		watcher = connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: globs.map((globPattern) => ({ globPattern })) });
+		void watcher.catch(() => undefined);
+		void old?.then((d) => d.dispose()).catch(() => undefined);
+	}
 
 	// ---- features (server/src/ide) ----
 	connection.onHover((p, token) =>
-		runSafe(log, () => {
-			const s = snapshotOf(p.textDocument.uri);
+		runSafe(log, async () => {
+			const s = await snapshotOf(p.textDocument.uri);
 			const h = s && ide.hover(s.snapshot, { file: s.file, position: { line: p.position.line, col: p.position.character } });
 			return h ? { contents: { kind: 'markdown' as const, value: h.markdown }, range: toRange(h.span) } : null;
 		}, null, 'hover', token));
 	connection.onDefinition((p, token) =>
-		runSafe(log, () => {
-			const s = snapshotOf(p.textDocument.uri);
+		runSafe(log, async () => {
+			const s = await snapshotOf(p.textDocument.uri);
 			return s ? ide.definition(s.snapshot, { file: s.file, position: { line: p.position.line, col: p.position.character } }).map((x) => toLocation(x, toUri)) : [];
 		}, [], 'definition', token));
 	connection.onReferences((p, token) =>
-		runSafe(log, () => {
-			const s = snapshotOf(p.textDocument.uri);
+		runSafe(log, async () => {
+			const s = await snapshotOf(p.textDocument.uri);
 			return s ? ide.references(s.snapshot, { file: s.file, position: { line: p.position.line, col: p.position.character } }, p.context.includeDeclaration).map((x) => toLocation(x, toUri)) : [];
 		}, [], 'references', token));
 	connection.onDocumentSymbol((p, token) =>
-		runSafe(log, () => {
-			const s = snapshotOf(p.textDocument.uri);
+		runSafe(log, async () => {
+			const s = await snapshotOf(p.textDocument.uri);
 			const KIND = { node: 2, property: 7, label: 14, macro: 14 } as const; // Module, Property, Constant
 			type Sym = ide.DocumentSymbol;
 			const conv = (d: Sym): import('vscode-languageserver').DocumentSymbol => ({
@@ -292,21 +452,30 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 	connection.onWorkspaceSymbol((p, token) =>
 		runSafe(log, () => {
 			const KIND = { node: 2, property: 7, label: 14, macro: 14 } as const;
-			return ide.workspaceSymbols(host.snapshots(), p.query).map((w) => ({ name: w.name, kind: KIND[w.kind], ...(w.container ? { containerName: w.container } : {}), location: toLocation(w.span, toUri) }));
+			// The board last worked in first (resolved paths; its position index is built already), then
+			// the index of every file (paths as written). Other snapshots would each build their index.
+			const recent = host.snapshots().slice(-1);
+			const resolved = ide.workspaceSymbols(recent, p.query);
+			const key = (w: ide.WorkspaceSymbol): string => `${w.span.file}:${w.span.start.line}:${w.span.start.col}`;
+			const seen = new Set(resolved.map(key));
+			const conv = (w: ide.WorkspaceSymbol) => ({ name: w.name, kind: KIND[w.kind], ...(w.container ? { containerName: w.container } : {}), location: toLocation(w.span, toUri) });
+			const rest = MAX_WORKSPACE_SYMBOLS - resolved.length;
+			if (rest <= 0) return resolved.map(conv);
+			return host.indexedSymbols(p.query, rest, (w) => seen.has(key(w))).then((indexed) => [...resolved, ...indexed].map(conv));
 		}, [], 'workspaceSymbol', token));
 	connection.onDocumentLinks((p, token) =>
-		runSafe(log, () => {
-			const s = snapshotOf(p.textDocument.uri);
+		runSafe(log, async () => {
+			const s = await snapshotOf(p.textDocument.uri);
 			return s ? ide.documentLinks(s.snapshot, s.file).map((l) => ({ range: toRange(l.span), target: toUri(l.target) })) : [];
 		}, [], 'documentLink', token));
 	connection.onCodeLens((p, token) =>
-		runSafe(log, () => {
-			const s = snapshotOf(p.textDocument.uri);
+		runSafe(log, async () => {
+			const s = await snapshotOf(p.textDocument.uri);
 			return s ? ide.codeLenses(s.snapshot, s.file).map((l) => ({ range: toRange(l.span), command: { title: l.title, command: l.command, arguments: [...l.args] } })) : [];
 		}, [], 'codeLens', token));
 	connection.languages.inlayHint.on((p, token) =>
-		runSafe(log, () => {
-			const s = snapshotOf(p.textDocument.uri);
+		runSafe(log, async () => {
+			const s = await snapshotOf(p.textDocument.uri);
 			return s
 				? ide.inlayHints(s.snapshot, fromRange(s.file, p.range)).map((h): InlayHint => ({
 						position: { line: h.position.line, character: h.position.col }, label: h.label, kind: h.kind === 'type' ? InlayHintKind.Type : InlayHintKind.Parameter,
@@ -315,8 +484,8 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 				: [];
 		}, [], 'inlayHint', token));
 	connection.onCodeAction((p, token) =>
-		runSafe(log, () => {
-			const s = snapshotOf(p.textDocument.uri);
+		runSafe(log, async () => {
+			const s = await snapshotOf(p.textDocument.uri, true);
 			if (!s) return [];
 			const out: CodeAction[] = [];
 			for (const d of p.context.diagnostics) {
@@ -337,13 +506,13 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 		if (!ctx) return { reason: 'none', candidates: [] };
 		return { ...(ctx.board ? { current: toUri(ctx.board) } : {}), reason: ctx.reason, candidates: ctx.candidates.map((c) => ({ uri: toUri(c.board), depth: c.depth })) };
 	};
-	const doSimulate = (uri: string, scenario: ScenarioParams) => {
-		const ctx = contextOfUri(uri);
-		if (!ctx?.board) return null;
-		return simulate(host.snapshot(ctx.board).snapshot, scenario, host.options(ctx.board), toUri);
+	const doSimulate = async (uri: string, scenario: ScenarioParams) => {
+		const s = await snapshotOf(uri);
+		if (!s) return null;
+		return simulate(s.snapshot, scenario, host.options(s.snapshot.board), toUri);
 	};
-	const doTopology = (uri: string) => {
-		const s = snapshotOf(uri);
+	const doTopology = async (uri: string) => {
+		const s = await snapshotOf(uri);
 		return s ? topology(s.snapshot, probe.formatKernelVersion(host.kernel), toUri) : null;
 	};
 	connection.onRequest(BuildContextsRequest.type, (p, token) => runSafe(log, () => contexts(p.textDocument.uri), { reason: 'none', candidates: [] } as BuildContextsResult, 'buildContexts', token));
@@ -361,18 +530,18 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 	connection.onRequest(SimulateRequest.type, (p, token) => runSafe(log, () => doSimulate(p.textDocument.uri, p.scenario ?? {}), null, 'simulate', token));
 	connection.onRequest(TopologyRequest.type, (p, token) => runSafe(log, () => doTopology(p.textDocument.uri), null, 'topology', token));
 	connection.onExecuteCommand((p, token) =>
-		runSafe(log, (): SimulateResult | TopologyResult | DmaPathResult | null => {
+		runSafe(log, async (): Promise<SimulateResult | TopologyResult | DmaPathResult | null> => {
 			const [file, arg] = (p.arguments ?? []) as [unknown, unknown];
 			if (typeof file !== 'string') return null;
 			const uri = file.startsWith('file:') ? file : toUri(file);
-			if (p.command === Commands.topology) return doTopology(uri);
+			if (p.command === Commands.topology) return await doTopology(uri);
 			if (p.command === Commands.simulate) {
-				const res = doSimulate(uri, arg && typeof arg === 'object' ? (arg as ScenarioParams) : {});
+				const res = await doSimulate(uri, arg && typeof arg === 'object' ? (arg as ScenarioParams) : {});
 				return res && typeof arg === 'string' ? { ...res, masters: res.masters.filter((m) => m.iommu === arg) } : res;
 			}
 			if (p.command === Commands.showDmaPath && typeof arg === 'string') {
-				const res = doSimulate(uri, {});
-				const topo = doTopology(uri);
+				const res = await doSimulate(uri, {});
+				const topo = await doTopology(uri);
 				if (!res || !topo) return null;
 				return { context: res.context, master: res.masters.find((m) => m.path === arg) ?? null, edges: topo.edges.filter((e) => e.from === arg || e.from.startsWith(`${arg} rid `)) };
 			}

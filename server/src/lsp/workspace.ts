@@ -4,14 +4,16 @@
  * reported by the client) or the settings changed. No LSP types here.
  */
 import { iommu, probe } from '../../../emulator/src';
-import type { DriverSources } from '../drivers/sources';
-import type { BoardSnapshot } from '../ide/types';
+import { SymbolIndex } from '../ide/symbol-index';
+import type { BoardSnapshot, WorkspaceSymbol } from '../ide/types';
 import { createFrontend, type Frontend } from '../model/board';
 import type { AnalysisOptions } from '../model/analysis';
-import { createSnapshot } from '../model/snapshot';
 import { KERNEL_DTS_DEFINES } from '../node/kernel-tree';
 import type { BuildContextReason, Settings } from '../protocol/ext';
-import { IncludeGraph, isBoard, type Candidate } from './contexts';
+import { IncludeGraph, isBoard, isDevicetree, type Candidate } from './contexts';
+import { DriverWorkspace } from './drivers';
+import { sameTokens } from './equivalent';
+import { analyseInSteps } from './phased';
 import type { Runtime } from './runtime';
 import { DEFAULT_SETTINGS, parseDefines } from './settings';
 
@@ -23,35 +25,70 @@ export interface Context {
 
 interface Entry {
 	snapshot: BoardSnapshot;
-	/** Every file the analysis read, with its version then. */
+	/** Every file the analysis read, with its version then (shared with `readBy`). */
 	inputs: Map<string, string>;
+	/**
+	 * True when an input changed since by an edit that keeps every token in place (`sameTokens`): the
+	 * results stand, but the snapshot's texts may be older than the documents (quick fixes need them exact).
+	 */
+	carried: boolean;
 	settingsGen: number;
+	/** The driver sources' generation it was analysed with (undefined: none configured). */
+	driversGen: number | undefined;
 	elapsedMs: number;
 }
 
-/** Snapshots kept (least recently used dropped first); a dropped board is analysed again on demand. */
-export const MAX_SNAPSHOTS = 6;
+export interface SnapshotResult {
+	snapshot: BoardSnapshot;
+	/** False when the snapshot came from the cache. */
+	fresh: boolean;
+	elapsedMs: number;
+}
+
+/**
+ * Snapshots kept (least recently used dropped first, boards analysed in the background before any
+ * other); a dropped board is analysed again on demand. Each is some 10 MB on a big SoC.
+ */
+export const MAX_SNAPSHOTS = 4;
 
 export class AnalysisHost {
 	readonly frontend: Frontend;
 	private readonly graph: IncludeGraph;
 	private readonly versions = new Map<string, number>();
+	/** Counts `open` calls: the version of an open document in the cache keys. */
+	private openGeneration = 0;
 	private readonly diskGen = new Map<string, number>();
 	private readonly entries = new Map<string, Entry>();
 	private readonly chosen = new Map<string, string>();
-	/** The files each board read at its last analysis (kept after its snapshot is dropped). */
-	private readonly readBy = new Map<string, ReadonlySet<string>>();
+	/** The files each board read at its last analysis, with their versions (kept after its snapshot is dropped). */
+	private readonly readBy = new Map<string, Map<string, string>>();
+	/** The inputs of the analyses under way (`snapshotSteps`), and those carried over a same-tokens edit. */
+	private readonly inFlight = new Set<Map<string, string>>();
+	private readonly carriedInFlight = new Set<Map<string, string>>();
+	/** Boards whose last analysis used the driver sources (every driver input is then an input of theirs). */
+	private readonly usedDrivers = new Set<string>();
 	private settings: Settings = DEFAULT_SETTINGS;
 	private settingsGen = 0;
 	private profiles: iommu.UserProfiles | undefined;
-	private drivers: DriverSources | undefined;
+	readonly drivers: DriverWorkspace;
 	folders: string[] = [];
+	/** Labels and node names of every devicetree source of the workspace, built on the first search. */
+	private readonly symbolIndex = new SymbolIndex();
+	private symbolIndexBuilt: Promise<void> | undefined;
+	/** Files to index again before the next search (edited, opened, closed, changed on disk). */
+	private readonly symbolsDirty = new Set<string>();
 	/** Problems with the settings (shown once in the status). */
 	settingsErrors: string[] = [];
 
 	constructor(readonly runtime: Runtime) {
 		this.frontend = createFrontend(runtime.fs);
 		this.graph = new IncludeGraph(runtime);
+		this.drivers = new DriverWorkspace(runtime);
+	}
+
+	/** The `iommuLens.kernel` setting when it is valid. */
+	get kernelSetting(): string | undefined {
+		return this.settings.kernel && probe.tryParseKernelVersion(this.settings.kernel).ok ? this.settings.kernel : undefined;
 	}
 
 	get kernel(): probe.KernelVersion {
@@ -79,44 +116,89 @@ export class AnalysisHost {
 				errors.push(`iommuLens.profile ${settings.profile}: ${error instanceof Error ? error.message : String(error)}`);
 			}
 		}
-		let drivers: DriverSources | undefined;
-		if (settings.driverRoots.length > 0 || settings.kconfig || settings.config) {
-			try {
-				drivers = await this.runtime.readDriverSources({
-					dirs: settings.driverRoots.map((d) => this.runtime.resolvePath(base, d)),
-					...(settings.kconfig ? { kconfig: this.runtime.resolvePath(base, settings.kconfig) } : {}),
-					...(settings.config ? { config: this.runtime.resolvePath(base, settings.config) } : {}),
-				});
-			} catch (error) {
-				errors.push(`iommuLens.driverRoots: ${error instanceof Error ? error.message : String(error)}`);
-			}
+		try {
+			const error = await this.drivers.configure(
+				settings.driverRoots.length > 0 || settings.kconfig || settings.config
+					? {
+							dirs: settings.driverRoots.map((d) => this.runtime.resolvePath(base, d)),
+							...(settings.kconfig ? { kconfig: this.runtime.resolvePath(base, settings.kconfig) } : {}),
+							...(settings.config ? { config: this.runtime.resolvePath(base, settings.config) } : {}),
+						}
+					: undefined,
+			);
+			if (error) errors.push(error);
+		} catch (error) {
+			errors.push(`iommuLens.driverRoots: ${error instanceof Error ? error.message : String(error)}`);
 		}
 		this.settings = settings;
 		this.profiles = profiles;
-		this.drivers = drivers;
 		this.settingsGen++;
 		this.settingsErrors = errors;
 		return errors;
 	}
 
-	open(file: string, text: string, version: number): void {
+	/**
+	 * An open document's text (new or edited). `drivers`: the driver sources read it. `sameTokens`:
+	 * the edit kept every token in place (comments, trailing blanks), so the analyses that read the
+	 * file stand and are carried over to the new version instead of being redone.
+	 */
+	open(file: string, text: string, version: number): { drivers: boolean; sameTokens: boolean } {
+		const before = this.runtime.fs.overlay.get(file);
+		const same = before !== undefined && isDevicetree(file) && sameTokens(before, text);
+		const oldKey = this.versionOf(file);
 		this.runtime.fs.overlay.set(file, text);
-		this.versions.set(file, version);
+		// Cache key: a generation of ours, not the client's version, which may repeat (a document closed and
+		// reopened starts again at 1; a misbehaving client sends a stale one): a repeated version served
+		// the analysis of an older text (fuzz, test/fuzz/server-engine.ts).
+		void version;
+		this.versions.set(file, ++this.openGeneration);
 		this.frontend.invalidate(file);
-		this.graph.update(file, text);
+		if (same) {
+			const newKey = this.versionOf(file);
+			for (const [board, inputs] of this.readBy) {
+				if (inputs.get(file) !== oldKey) continue;
+				inputs.set(file, newKey);
+				const e = this.entries.get(board);
+				if (e?.inputs === inputs) e.carried = true;
+			}
+			// Analyses under way carry it too (their snapshot's texts may be older: not exact).
+			for (const inputs of this.inFlight) if (inputs.get(file) === oldKey) {
+				inputs.set(file, newKey);
+				this.carriedInFlight.add(inputs);
+			}
+			return { drivers: false, sameTokens: true };
+		}
+		if (isDevicetree(file)) {
+			this.graph.update(file, text);
+			this.symbolsDirty.add(file);
+		}
+		return { drivers: this.drivers.changed(file), sameTokens: false };
 	}
 
-	close(file: string): void {
+	/** Returns true when the driver sources read the file. */
+	close(file: string): boolean {
 		this.runtime.fs.overlay.delete(file);
 		this.versions.delete(file);
 		this.bumpDisk(file);
+		if (isDevicetree(file)) this.symbolsDirty.add(file);
+		// Closed unsaved: its includes are the disk's again (fuzz, test/fuzz/server-engine.ts).
+		if (isDevicetree(file)) this.graph.update(file, this.runtime.fs.readFile(file) ?? '');
+		return this.drivers.changed(file);
 	}
 
-	/** A file changed on disk (workspace/didChangeWatchedFiles). */
-	diskChanged(file: string): void {
-		if (this.versions.has(file)) return;
+	/**
+	 * A file changed on disk (workspace/didChangeWatchedFiles; `created` for a created or deleted
+	 * file). Returns true when the driver sources read it.
+	 */
+	diskChanged(file: string, created = false): boolean {
+		if (this.versions.has(file)) return false;
+		const drivers = this.drivers.changed(file, created);
 		this.bumpDisk(file);
-		this.graph.update(file, this.runtime.fs.readFile(file) ?? '');
+		if (isDevicetree(file)) {
+			this.graph.update(file, this.runtime.fs.readFile(file) ?? '');
+			this.symbolsDirty.add(file);
+		}
+		return drivers;
 	}
 
 	private bumpDisk(file: string): void {
@@ -132,6 +214,8 @@ export class AnalysisHost {
 	/** The build context of a file. */
 	contextOf(file: string, openBoards: readonly string[] = []): Context {
 		if (isBoard(file)) return { board: file, reason: 'self', candidates: [{ board: file, depth: 0 }] };
+		// Only devicetree sources have build contexts (and asking must not scan the workspace).
+		if (!isDevicetree(file)) return { board: undefined, reason: 'none', candidates: [] };
 		const candidates = this.candidates(file);
 		const user = this.chosen.get(file);
 		if (user) return { board: user, reason: 'user', candidates };
@@ -160,6 +244,7 @@ export class AnalysisHost {
 	}
 
 	options(board: string): AnalysisOptions {
+		const drivers = this.drivers.sources();
 		const base = this.folders[0] ?? '/';
 		const includePaths = [...(this.runtime.kernelTree(board)?.includePaths ?? []), ...this.settings.includePaths.map((p) => this.runtime.resolvePath(base, p))];
 		return {
@@ -167,32 +252,108 @@ export class AnalysisHost {
 			defines: [...KERNEL_DTS_DEFINES, ...parseDefines(this.settings.defines).defines],
 			...(this.settings.kernel && probe.tryParseKernelVersion(this.settings.kernel).ok ? { kernel: this.settings.kernel } : {}),
 			...(this.profiles ? { profiles: this.profiles } : {}),
-			...(this.drivers ? { drivers: this.drivers } : {}),
+			...(drivers ? { drivers } : {}),
 		};
 	}
 
-	/** The cached snapshot if none of its inputs changed. */
+	/** The cached snapshot if none of its inputs changed (and it becomes the most recently used). */
 	cached(board: string): Entry | undefined {
 		const e = this.entries.get(board);
-		if (!e || e.settingsGen !== this.settingsGen) return undefined;
-		for (const [file, version] of e.inputs) if (this.versionOf(file) !== version) return undefined;
+		if (!e || !this.upToDate(e)) return undefined;
 		this.entries.delete(board);
 		this.entries.set(board, e);
 		return e;
 	}
 
-	/** The board's snapshot, analysing it again only when an input changed. */
-	snapshot(board: string): { snapshot: BoardSnapshot; fresh: boolean; elapsedMs: number } {
-		const hit = this.cached(board);
-		if (hit) return { snapshot: hit.snapshot, fresh: false, elapsedMs: hit.elapsedMs };
-		const t0 = this.runtime.now();
-		const snapshot = createSnapshot(this.frontend, this.runtime.fs, board, this.options(board));
-		const elapsedMs = this.runtime.now() - t0;
+	/** The cached snapshot if none of its inputs changed (its place in the LRU order unchanged). */
+	private peek(board: string): Entry | undefined {
+		const e = this.entries.get(board);
+		return e && this.upToDate(e) ? e : undefined;
+	}
+
+	/** True when the board has an up-to-date snapshot. */
+	isUpToDate(board: string): boolean {
+		return this.peek(board) !== undefined;
+	}
+
+	/** True when `snapshot` is the board's cached snapshot and still up to date. */
+	isCurrent(board: string, snapshot: BoardSnapshot): boolean {
+		const e = this.entries.get(board);
+		return e !== undefined && e.snapshot === snapshot && this.upToDate(e);
+	}
+
+	private upToDate(e: Entry): boolean {
+		if (e.settingsGen !== this.settingsGen) return false;
+		if (e.driversGen !== undefined && e.driversGen !== this.drivers.generation) return false;
+		for (const [file, version] of e.inputs) if (this.versionOf(file) !== version) return false;
+		return true;
+	}
+
+	/**
+	 * The board's snapshot, analysing it again only when an input changed (or, with `exactTexts`, when
+	 * its texts are older than the documents: see `Entry.carried`).
+	 */
+	snapshot(board: string, how: { exactTexts?: boolean; background?: boolean } = {}): SnapshotResult {
+		const steps = this.snapshotSteps(board, how);
+		for (;;) {
+			const r = steps.next();
+			if (r.done) return r.value!;
+		}
+	}
+
+	/**
+	 * `snapshot` in steps (see phased.ts): the caller resumes it once per event-loop turn. Returns
+	 * undefined, dropping the work, when an input changed between two steps (a newer edit: the
+	 * analysis would be stale before it is published).
+	 */
+	*snapshotSteps(board: string, how: { exactTexts?: boolean; background?: boolean } = {}): Generator<void, SnapshotResult | undefined> {
+		const hit = how.background ? this.peek(board) : this.cached(board);
+		if (hit && !(how.exactTexts && hit.carried)) return { snapshot: hit.snapshot, fresh: false, elapsedMs: hit.elapsedMs };
+		const options = this.options(board);
+		const settingsGen = this.settingsGen;
+		const driversGen = options.drivers ? this.drivers.generation : undefined;
 		const inputs = new Map<string, string>();
-		for (const f of [board, ...snapshot.analysis.board.preprocessed.files, ...snapshot.analysis.board.tree.includes]) inputs.set(f, this.versionOf(f));
+		this.inFlight.add(inputs);
+		try {
+			return yield* this.runSteps(board, how, options, settingsGen, driversGen, inputs);
+		} finally {
+			this.inFlight.delete(inputs);
+			this.carriedInFlight.delete(inputs);
+		}
+	}
+
+	private *runSteps(board: string, how: { background?: boolean }, options: AnalysisOptions, settingsGen: number, driversGen: number | undefined, inputs: Map<string, string>): Generator<void, SnapshotResult | undefined> {
+		let elapsedMs = 0;
+		let t0 = this.runtime.now();
+		const steps = analyseInSteps(this.frontend, this.runtime.fs, board, options, (resolved) => {
+			// The versions of what the front-end read, taken in the step that read it.
+			for (const f of [board, ...resolved.preprocessed.files, ...resolved.tree.includes]) inputs.set(f, this.versionOf(f));
+		});
+		let snapshot: BoardSnapshot;
+		for (;;) {
+			const r = steps.next();
+			elapsedMs += this.runtime.now() - t0;
+			if (r.done) {
+				snapshot = r.value;
+				break;
+			}
+			yield;
+			t0 = this.runtime.now();
+			const stale = settingsGen !== this.settingsGen || (driversGen !== undefined && driversGen !== this.drivers.generation) || [...inputs].some(([f, v]) => this.versionOf(f) !== v);
+			if (stale) return undefined;
+		}
 		this.entries.delete(board);
-		this.entries.set(board, { snapshot, inputs, settingsGen: this.settingsGen, elapsedMs });
-		this.readBy.set(board, new Set(inputs.keys()));
+		const entry: Entry = { snapshot, inputs, carried: this.carriedInFlight.delete(inputs), settingsGen, driversGen, elapsedMs };
+		if (how.background) {
+			// Analysed for its diagnostics only: the least recently used, the first to go.
+			const rest = [...this.entries];
+			this.entries.clear();
+			this.entries.set(board, entry);
+			for (const [b, e] of rest) this.entries.set(b, e);
+		} else this.entries.set(board, entry);
+		this.readBy.set(board, inputs);
+		if (driversGen !== undefined) this.usedDrivers.add(board);
+		else this.usedDrivers.delete(board);
 		for (const old of this.entries.keys()) {
 			if (this.entries.size <= MAX_SNAPSHOTS) break;
 			this.entries.delete(old);
@@ -200,13 +361,47 @@ export class AnalysisHost {
 		return { snapshot, fresh: true, elapsedMs };
 	}
 
-	/** True when the board's last analysis read `file`. */
+	/** True when the board's last analysis read `file` (directly, or through the driver sources). */
 	reads(board: string, file: string): boolean {
-		return this.readBy.get(board)?.has(file) ?? false;
+		return (this.readBy.get(board)?.has(file) ?? false) || (this.usedDrivers.has(board) && this.drivers.reads(file));
 	}
 
+	/**
+	 * True when the board's last analysis read `file` at another version than the current one (or
+	 * through the driver sources): its results may have changed. False after edits that kept every
+	 * token in place, also for boards whose snapshot was dropped.
+	 */
+	outdatedBy(board: string, file: string): boolean {
+		const v = this.readBy.get(board)?.get(file);
+		return (v !== undefined && v !== this.versionOf(file)) || (this.usedDrivers.has(board) && this.drivers.reads(file));
+	}
+
+	/**
+	 * Workspace symbols from the index of every devicetree source under the workspace folders: built
+	 * on the first search (a batch of files per event-loop turn, so other requests are answered
+	 * meanwhile), then kept up to date file by file. `skip` drops symbols already found elsewhere.
+	 */
+	async indexedSymbols(query: string, limit: number, skip?: (s: WorkspaceSymbol) => boolean): Promise<WorkspaceSymbol[]> {
+		this.symbolIndexBuilt ??= (async () => {
+			const files = [...new Set(this.folders.flatMap((f) => this.runtime.listDevicetreeFiles(f)))];
+			for (let i = 0; i < files.length; i += 64) {
+				for (const f of files.slice(i, i + 64)) if (!this.symbolsDirty.has(f)) this.symbolIndex.update(f, this.runtime.fs.readFile(f));
+				await new Promise<void>((resolve) => setImmediate(resolve));
+			}
+		})();
+		await this.symbolIndexBuilt;
+		for (const f of this.symbolsDirty) this.symbolIndex.update(f, this.runtime.fs.readFile(f));
+		this.symbolsDirty.clear();
+		return this.symbolIndex.search(query, limit, skip);
+	}
+
+	/**
+	 * The snapshots still current (none of their inputs changed): a stale one would give places in
+	 * texts that are no longer there (fuzz, test/fuzz/server-engine.ts).
+	 */
+	/** The cached snapshots, least recently used first. */
 	snapshots(): BoardSnapshot[] {
-		return [...this.entries.values()].map((e) => e.snapshot);
+		return [...this.entries.keys()].flatMap((b) => this.cached(b)?.snapshot ?? []);
 	}
 
 }

@@ -10,7 +10,13 @@ export interface DiskFileSystem extends FileSystem {
 	readonly overlay: Map<string, string>;
 }
 
-export function diskFileSystem(): DiskFileSystem {
+/**
+ * `stripBom`: drop a byte-order mark opening a file read from the disk, as editors do when they open
+ * it (VS Code's and Neovim's documents hold no BOM), so that the columns of line 0 mean the same
+ * characters to the editor and to the front-end (whose spans otherwise count the BOM as a column).
+ * The language server's; the command line reads files as they are.
+ */
+export function diskFileSystem(options: { stripBom?: boolean } = {}): DiskFileSystem {
 	const overlay = new Map<string, string>();
 	return {
 		overlay,
@@ -18,7 +24,8 @@ export function diskFileSystem(): DiskFileSystem {
 			const open = overlay.get(path);
 			if (open !== undefined) return open;
 			try {
-				return readFileSync(path, 'utf8');
+				const text = readFileSync(path, 'utf8');
+				return options.stripBom && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 			} catch {
 				return undefined;
 			}

@@ -1,0 +1,140 @@
+/**
+ * Driver sources as part of the workspace: the C files under `iommuLens.driverRoots`, the Kconfig
+ * tree (`iommuLens.kconfig`) and the configuration (`iommuLens.config`), read through the runtime's
+ * file system (open documents win over the disk). Every file the last read touched (C files,
+ * Kconfig files, Makefiles, the configuration; also the paths it tried that did not exist) is an
+ * input: a change to one of them (an open document's edit, a watched-file event) marks the sources
+ * stale, and the next `sources()` reads them again, re-extracting only the C files whose text
+ * changed. `generation` counts the reads; a board analysed with an older generation is stale.
+ */
+import type { FileSystem } from '../base/source';
+import type { CExtractor } from '../drivers/c/extract';
+import type { CFileFacts } from '../drivers/c/types';
+import { readDriverSources, type DriverSources } from '../drivers/sources';
+import { analyseDriverSources, type ReportItem } from '../model/analysis';
+import type { Runtime } from './runtime';
+
+export interface DriverPaths {
+	readonly dirs: readonly string[];
+	readonly kconfig?: string;
+	readonly config?: string;
+}
+
+const C_FILE = /\.[ch]$/;
+
+export class DriverWorkspace {
+	private paths: DriverPaths | undefined;
+	private extractor: CExtractor | undefined;
+	/** Per C file: the text last extracted and its facts. */
+	private readonly facts = new Map<string, { text: string; facts: CFileFacts }>();
+	private current: DriverSources | undefined;
+	private inputs = new Set<string>();
+	private cFiles: string[] | undefined;
+	private items: { kernel: string; items: ReportItem[] } | undefined;
+	/** Bumped whenever the sources become stale (the next read gives a new `DriverSources`). */
+	generation = 0;
+	/** A problem of the last read (an unreadable configuration), for the status. */
+	error: string | undefined;
+
+	constructor(private readonly runtime: Runtime) {}
+
+	/** The configured `.config` (absolute), if any. */
+	get configPath(): string | undefined {
+		return this.paths?.config;
+	}
+
+	/** New settings (undefined: no driver sources). Loads the extractor and reads everything once. */
+	async configure(paths: DriverPaths | undefined): Promise<string | undefined> {
+		this.paths = paths;
+		this.facts.clear();
+		this.cFiles = undefined;
+		this.invalidate();
+		if (!paths) return undefined;
+		this.extractor = await this.runtime.loadCExtractor();
+		this.sources();
+		return this.error;
+	}
+
+	/** The driver sources, read again when an input changed since the last read. */
+	sources(): DriverSources | undefined {
+		if (!this.paths || !this.extractor) return undefined;
+		if (this.current) return this.current;
+		const p = this.paths;
+		const inputs = new Set<string>();
+		const base = this.runtime.fs;
+		const fs: FileSystem = {
+			readFile(path) {
+				inputs.add(path);
+				return base.readFile(path);
+			},
+		};
+		this.cFiles ??= [...new Set(p.dirs.flatMap((d) => this.runtime.listDriverFiles(d)))];
+		const files = this.cFiles.map((path) => ({ path, text: fs.readFile(path) ?? '' }));
+		for (const f of [...this.facts.keys()]) if (!this.cFiles.includes(f)) this.facts.delete(f);
+		const extractor = this.extractor;
+		const cached: CExtractor = {
+			extract: (file, text) => {
+				const hit = this.facts.get(file);
+				if (hit && hit.text === text) return hit.facts;
+				const facts = extractor.extract(file, text);
+				this.facts.set(file, { text, facts });
+				return facts;
+			},
+		};
+		this.error = undefined;
+		let config: { path: string; text: string } | undefined;
+		if (p.config !== undefined) {
+			const text = fs.readFile(p.config);
+			if (text === undefined) this.error = `iommuLens.config: cannot read ${p.config}`;
+			else config = { path: p.config, text };
+		}
+		this.current = readDriverSources(cached, {
+			files,
+			dirs: p.dirs,
+			...(p.kconfig !== undefined ? { kconfigRoot: p.kconfig } : {}),
+			...(config ? { config } : {}),
+			fs,
+			list: (dir) => this.runtime.listDir(dir),
+		});
+		this.inputs = inputs;
+		return this.current;
+	}
+
+	/** True when `file` is one the driver sources read (or a C file that would be listed now). */
+	reads(file: string): boolean {
+		if (!this.paths) return false;
+		if (this.inputs.has(file) || file === this.paths.config) return true;
+		return C_FILE.test(file) && this.paths.dirs.some((d) => file.startsWith(`${d}/`));
+	}
+
+	/** True when `file` is one of the driver inputs (its diagnostics are the drivers', not a board's). */
+	owns(file: string): boolean {
+		return this.paths !== undefined && (this.inputs.has(file) || this.facts.has(file));
+	}
+
+	/**
+	 * `file` changed (an open document's edit, a watched-file event, `created` for a new or deleted
+	 * file). Returns true when the driver sources read it, i.e. when they are now stale.
+	 */
+	changed(file: string, created = false): boolean {
+		if (!this.reads(file)) return false;
+		if (created && C_FILE.test(file)) this.cFiles = undefined;
+		this.invalidate();
+		return true;
+	}
+
+	/** The C-side findings and the driver sources' diagnostics (no board), per kernel version. */
+	findings(kernel: string | undefined): ReportItem[] {
+		const sources = this.sources();
+		if (!sources) return [];
+		const key = kernel ?? '';
+		if (this.items?.kernel !== key) this.items = { kernel: key, items: analyseDriverSources(sources, kernel !== undefined ? { kernel } : {}) };
+		return this.items.items;
+	}
+
+	private invalidate(): void {
+		this.generation++;
+		this.current = undefined;
+		this.items = undefined;
+	}
+}

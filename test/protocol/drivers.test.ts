@@ -1,0 +1,92 @@
+/**
+ * Driver sources in the language server's workspace (the real server over stdio): the C checks'
+ * diagnostics are published on the C files; an open C document wins over the disk; edits and
+ * watched-file events (changed and created files) re-read the driver sources and re-analyse the
+ * open boards that used them; the server registers watchers for them.
+ */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../harness/corpus';
+import { TestClient, uri, type Published } from './client';
+
+describe('language server with driver sources', () => {
+	let client: TestClient;
+	let dir: string;
+	const smmu = () => join(dir, 'tree/drivers/iommu/arm-smmu.c');
+	const fastrpc = () => join(dir, 'tree/drivers/misc/fastrpc.c');
+	const board = () => join(dir, 'board.dts');
+	const ids = (p: Published | undefined) => (p?.diagnostics ?? []).map((d) => `${d.code}:${d.range.start.line + 1}`);
+
+	beforeAll(async () => {
+		dir = mkdtempSync(join(tmpdir(), 'iommu-lens-lsp-drivers-'));
+		cpSync(join(REPO_ROOT, 'test/drivers/tree'), join(dir, 'tree'), { recursive: true });
+		writeFileSync(board(), '/dts-v1/;\n/ { smmu@1000 { compatible = "arm,mmu-500"; reg = <0x1000 0x100>; #iommu-cells = <1>; }; };\n');
+		client = new TestClient();
+		await client.initialize(
+			dir,
+			{ settings: { driverRoots: ['tree/drivers'], kconfig: 'tree', config: 'tree/configs/juno.config', kernel: '4.14' } },
+			{ workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } } },
+		);
+	});
+	afterAll(async () => {
+		await client.stop();
+	});
+
+	it('publishes the C checks on the C files, and registers watchers for the driver sources', async () => {
+		client.open(board(), readFileSync(board(), 'utf8'));
+		await client.waitFor(() => client.last(board(), 1), 20_000, 'the board\'s publish');
+		const pub = await client.waitFor(() => client.last(smmu()), 20_000, 'arm-smmu.c diagnostics');
+		expect(ids(pub)).toContain('tristate-ifdef:107');
+		expect(ids(pub)).toContain('bus-set-iommu:109');
+		// The board does not publish the C files' findings a second time (one owner per file).
+		expect(client.published.filter((p) => p.uri === uri(smmu())).every((p) => p.diagnostics.every((d) => d.source === 'iommu-lens (drivers)'))).toBe(true);
+		const watchers = await client.waitFor(() => client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles'), 10_000, 'watcher registration');
+		const globs = (watchers.registerOptions as { watchers: Array<{ globPattern: string }> }).watchers.map((w) => w.globPattern);
+		expect(globs.some((g) => g.includes(',c}') || g.endsWith('.c'))).toBe(true);
+		expect(globs.some((g) => g.includes('Kconfig'))).toBe(true);
+		expect(globs).toContain('**/juno.config');
+	});
+
+	it('an open C document overrides the disk; its edits re-publish it and re-analyse the boards that used it', async () => {
+		const lines = readFileSync(smmu(), 'utf8').split('\n');
+		expect(lines[106]).toBe('#ifdef CONFIG_RPMSG');
+		lines[106] = '#if IS_REACHABLE(CONFIG_RPMSG)';
+		const boardPublishes = client.published.filter((p) => p.uri === uri(board())).length;
+		client.open(smmu(), lines.join('\n'), 1, 'c');
+		const fixed = await client.waitFor(() => client.last(smmu(), 1), 20_000, 'arm-smmu.c version 1');
+		expect(ids(fixed)).not.toContain('tristate-ifdef:107');
+		expect(ids(fixed)).toContain('bus-set-iommu:109');
+		// The open board used the driver sources: it is analysed again.
+		await client.waitFor(() => client.published.filter((p) => p.uri === uri(board())).length > boardPublishes, 20_000, 'the board re-published');
+		// Typing the #ifdef back brings the finding back, for that version.
+		client.change(smmu(), 2, { start: { line: 106, character: 0 }, end: { line: 106, character: 30 } }, '#ifdef CONFIG_RPMSG');
+		const again = await client.waitFor(() => client.last(smmu(), 2), 20_000, 'arm-smmu.c version 2');
+		expect(ids(again)).toContain('tristate-ifdef:107');
+	});
+
+	it('re-reads changed and created driver files on workspace/didChangeWatchedFiles', async () => {
+		expect(ids(client.last(fastrpc())).filter((i) => i.startsWith('tristate-ifdef'))).toEqual([]);
+		const bad = readFileSync(join(REPO_ROOT, 'test/drivers/cases/tristate-bad.c'), 'utf8');
+		writeFileSync(fastrpc(), bad);
+		void client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(fastrpc()), type: 2 }] });
+		const changed = await client.waitFor(() => (ids(client.last(fastrpc())).includes('tristate-ifdef:6') ? client.last(fastrpc()) : undefined), 20_000, 'fastrpc.c re-read');
+		expect(ids(changed)).toEqual(expect.arrayContaining(['tristate-ifdef:6', 'tristate-ifdef:9']));
+		// A new C file under a driver root joins the sources.
+		const created = join(dir, 'tree/drivers/misc/new-driver.c');
+		writeFileSync(created, bad);
+		void client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(created), type: 1 }] });
+		const pub = await client.waitFor(() => client.last(created), 20_000, 'new-driver.c published');
+		expect(ids(pub).some((i) => i.startsWith('tristate-ifdef'))).toBe(true);
+	});
+
+	it('closing the C document goes back to the disk text', async () => {
+		const count = client.published.length;
+		client.close(smmu());
+		const pub = await client.waitFor(() => client.published.slice(count).find((p) => p.uri === uri(smmu())), 20_000, 'arm-smmu.c after close');
+		expect(pub.version).toBeUndefined();
+		expect(ids(pub)).toContain('tristate-ifdef:107');
+		expect(client.proc.exitCode).toBeNull();
+	});
+});
