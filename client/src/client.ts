@@ -20,7 +20,17 @@ import {
 import { settingsJson } from './config';
 
 /** The files the server analyses: devicetree sources on disk (the server reads includes from disk too). */
-export const DOCUMENT_SELECTOR = [{ scheme: 'file', language: 'dts' }];
+/**
+ * The documents the server sees: devicetree sources, and the driver sources it can read (C files,
+ * Kconfig, .config and defconfig files) so that their open, unsaved text is what the C checks read.
+ * The server ignores a C file outside `iommuLens.driverRoots`.
+ */
+export const DOCUMENT_SELECTOR = [
+	{ scheme: 'file', language: 'dts' },
+	{ scheme: 'file', language: 'c' },
+	{ scheme: 'file', pattern: '**/*.{c,h}' },
+	{ scheme: 'file', pattern: '**/{Kconfig,Kconfig.*,.config,*.config,*defconfig}' },
+];
 
 /** Restarts after a crash within RESTART_WINDOW_MS before the client gives up. */
 export const MAX_RESTARTS = 3;

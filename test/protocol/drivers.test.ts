@@ -66,6 +66,46 @@ describe('language server with driver sources', () => {
 		expect(ids(again)).toContain('tristate-ifdef:107');
 	});
 
+	it('offers the #ifdef quick fix on the open C document; applied, the finding goes and nothing else changes', async () => {
+		const pub = client.last(smmu(), 2)!;
+		const diag = pub.diagnostics.find((d) => d.code === 'tristate-ifdef' && d.range.start.line === 106)!;
+		expect(diag).toBeDefined();
+		type Edit = { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string };
+		const actions = await client.connection.sendRequest<Array<{ title: string; isPreferred?: boolean; edit: { changes: Record<string, Edit[]> } }>>('textDocument/codeAction', {
+			textDocument: { uri: uri(smmu()) },
+			range: diag.range,
+			context: { diagnostics: [diag] },
+		});
+		expect(actions.map((a) => a.title)).toEqual(['Replace with #if IS_REACHABLE(CONFIG_RPMSG)', 'Replace with #if IS_ENABLED(CONFIG_RPMSG)']);
+		expect(actions[0]!.isPreferred).toBe(true);
+		const edits = actions[0]!.edit.changes[uri(smmu())]!;
+		expect(edits).toHaveLength(1);
+		const e = edits[0]!;
+		expect(e.range.start.line).toBe(106);
+		expect(e.range.end.line).toBe(106);
+		client.change(smmu(), 3, e.range, e.newText);
+		const after = await client.waitFor(() => client.last(smmu(), 3), 20_000, 'arm-smmu.c version 3');
+		expect(ids(after)).not.toContain('tristate-ifdef:107');
+		expect(ids(after).filter((i) => i !== 'tristate-ifdef:107').sort()).toEqual(ids(pub).filter((i) => i !== 'tristate-ifdef:107').sort());
+		// Back to the text the next test expects.
+		client.change(smmu(), 4, { start: { line: 106, character: 0 }, end: { line: 106, character: e.newText.length } }, '#ifdef CONFIG_RPMSG');
+		expect(ids(await client.waitFor(() => client.last(smmu(), 4), 20_000, 'arm-smmu.c version 4'))).toContain('tristate-ifdef:107');
+	});
+
+	it('goes from an of_device_id compatible in C to the nodes it binds in the open boards', async () => {
+		const line = readFileSync(smmu(), 'utf8').split('\n')[165]!;
+		const character = line.indexOf('"arm,mmu-500"') + 3;
+		type Loc = { uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } };
+		const defs = await client.connection.sendRequest<Loc[]>('textDocument/definition', { textDocument: { uri: uri(smmu()) }, position: { line: 165, character } });
+		const boardText = readFileSync(board(), 'utf8');
+		expect(defs).toEqual([{ uri: uri(board()), range: { start: { line: 1, character: boardText.split('\n')[1]!.indexOf('"arm,mmu-500"') }, end: { line: 1, character: boardText.split('\n')[1]!.indexOf('"arm,mmu-500"') + '"arm,mmu-500"'.length } } }]);
+		const refs = await client.connection.sendRequest<Loc[]>('textDocument/references', { textDocument: { uri: uri(smmu()) }, position: { line: 165, character }, context: { includeDeclaration: true } });
+		expect(refs).toEqual(defs);
+		// A compatible no open board uses, and a place that is no compatible: nothing.
+		expect(await client.connection.sendRequest('textDocument/definition', { textDocument: { uri: uri(smmu()) }, position: { line: 161, character: line.indexOf('"') + 3 } })).toEqual([]);
+		expect(await client.connection.sendRequest('textDocument/definition', { textDocument: { uri: uri(smmu()) }, position: { line: 0, character: 0 } })).toEqual([]);
+	});
+
 	it('re-reads changed and created driver files on workspace/didChangeWatchedFiles', async () => {
 		expect(ids(client.last(fastrpc())).filter((i) => i.startsWith('tristate-ifdef'))).toEqual([]);
 		const bad = readFileSync(join(REPO_ROOT, 'test/drivers/cases/tristate-bad.c'), 'utf8');

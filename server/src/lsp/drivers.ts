@@ -107,6 +107,12 @@ export class DriverWorkspace {
 		return C_FILE.test(file) && this.paths.dirs.some((d) => file.startsWith(`${d}/`));
 	}
 
+	/** The facts of one C file of the driver sources (read again first when they are stale). */
+	factsOf(file: string): CFileFacts | undefined {
+		this.sources();
+		return this.facts.get(file)?.facts;
+	}
+
 	/** True when `file` is one of the driver inputs (its diagnostics are the drivers', not a board's). */
 	owns(file: string): boolean {
 		return this.paths !== undefined && (this.inputs.has(file) || this.facts.has(file));

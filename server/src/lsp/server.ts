@@ -13,6 +13,7 @@ import {
 	TextDocumentSyncKind,
 	type CodeAction,
 	type InlayHint,
+	type Location,
 	type Connection,
 	type InitializeResult,
 	type ServerCapabilities,
@@ -429,15 +430,38 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 			const h = s && ide.hover(s.snapshot, { file: s.file, position: { line: p.position.line, col: p.position.character } });
 			return h ? { contents: { kind: 'markdown' as const, value: h.markdown }, range: toRange(h.span) } : null;
 		}, null, 'hover', token));
+	/**
+	 * In a driver source, on an `of_device_id` compatible string: the nodes it binds in the boards
+	 * open in the editor (their analysis, as for any request on them), deduplicated by place.
+	 */
+	const boundByDriver = async (uri: string, position: { line: number; character: number }): Promise<Location[]> => {
+		const file = runtime.uriToPath(uri);
+		if (file === undefined || !host.drivers.owns(file)) return [];
+		const facts = host.drivers.factsOf(file);
+		const compatible = facts && ide.compatibleAt(facts, file, { line: position.line, col: position.character });
+		if (compatible === undefined) return [];
+		const seen = new Set<string>();
+		const out: Location[] = [];
+		for (const board of new Set(documents.all().flatMap((d) => contextOfUri(d.uri)?.board ?? []))) {
+			const s = await snapshotOf(toUri(board));
+			for (const { span } of s ? ide.boundNodes(s.snapshot, compatible) : []) {
+				const key = `${span.file}:${span.start.line}:${span.start.col}`;
+				if (seen.has(key)) continue;
+				seen.add(key);
+				out.push(toLocation(span, toUri));
+			}
+		}
+		return out;
+	};
 	connection.onDefinition((p, token) =>
 		runSafe(log, async () => {
 			const s = await snapshotOf(p.textDocument.uri);
-			return s ? ide.definition(s.snapshot, { file: s.file, position: { line: p.position.line, col: p.position.character } }).map((x) => toLocation(x, toUri)) : [];
+			return s ? ide.definition(s.snapshot, { file: s.file, position: { line: p.position.line, col: p.position.character } }).map((x) => toLocation(x, toUri)) : await boundByDriver(p.textDocument.uri, p.position);
 		}, [], 'definition', token));
 	connection.onReferences((p, token) =>
 		runSafe(log, async () => {
 			const s = await snapshotOf(p.textDocument.uri);
-			return s ? ide.references(s.snapshot, { file: s.file, position: { line: p.position.line, col: p.position.character } }, p.context.includeDeclaration).map((x) => toLocation(x, toUri)) : [];
+			return s ? ide.references(s.snapshot, { file: s.file, position: { line: p.position.line, col: p.position.character } }, p.context.includeDeclaration).map((x) => toLocation(x, toUri)) : await boundByDriver(p.textDocument.uri, p.position);
 		}, [], 'references', token));
 	connection.onDocumentSymbol((p, token) =>
 		runSafe(log, async () => {
@@ -486,12 +510,16 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 	connection.onCodeAction((p, token) =>
 		runSafe(log, async () => {
 			const s = await snapshotOf(p.textDocument.uri, true);
-			if (!s) return [];
+			// A driver source (its C checks run without a board): the fixes that need only its text.
+			const driverFile = s ? undefined : runtime.uriToPath(p.textDocument.uri);
+			if (!s && (driverFile === undefined || !host.drivers.owns(driverFile))) return [];
+			const file = s?.file ?? driverFile!;
 			const out: CodeAction[] = [];
 			for (const d of p.context.diagnostics) {
-				const item = toReportItem(d, s.file, runtime.uriToPath);
+				const item = toReportItem(d, file, runtime.uriToPath);
 				if (!item) continue;
-				for (const fix of ide.quickFixes(s.snapshot, item)) {
+				const fixes = s ? ide.quickFixes(s.snapshot, item) : ide.textQuickFixes(item, (path) => runtime.fs.readFile(path));
+				for (const fix of fixes) {
 					const changes: Record<string, import('vscode-languageserver').TextEdit[]> = {};
 					for (const e of fix.edits) (changes[toUri(e.span.file)] ??= []).push({ range: toRange(e.span), newText: e.newText });
 					out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], ...(fix.preferred ? { isPreferred: true } : {}), edit: { changes } });

@@ -45,7 +45,7 @@ export class FileText {
 /** Cached file texts of one snapshot. */
 export class Texts {
 	private files = new Map<string, FileText | undefined>();
-	constructor(readonly snapshot: BoardSnapshot) {}
+	constructor(readonly snapshot: Pick<BoardSnapshot, 'text'>) {}
 	get(path: string): FileText | undefined {
 		if (!this.files.has(path)) {
 			const t = this.snapshot.text(path);

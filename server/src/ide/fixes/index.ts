@@ -13,7 +13,7 @@ import { dropIommuReference } from './drop-iommu-reference';
 import { dropIommusEntry } from './drop-iommus-entry';
 import { Texts } from './edit';
 import { enableIommu } from './enable-iommu';
-import type { FixModule } from './fix';
+import type { FixModule, TextFixModule } from './fix';
 import { iommusCells } from './iommus-cells';
 import { moveIommusToChild } from './move-iommus-to-child';
 import { msiMapAlign } from './msi-map-align';
@@ -36,6 +36,29 @@ export function quickFixes(snapshot: BoardSnapshot, item: ReportItem): QuickFix[
 			for (const q of fix.offer({ snapshot, item, data, texts, tree })) if (q.edits.length > 0) out.push(q);
 		} catch {
 			// A fix never breaks the editor: a failing fix is simply not offered.
+		}
+	}
+	return out;
+}
+
+/** The fixes that need only texts (the C-side ones), for report items on files outside any board. */
+export const TEXT_FIXES: readonly TextFixModule[] = [replaceIfdef];
+
+/**
+ * The quick fixes for a report item of a driver source (the C checks run without a board): only
+ * the text-only fixes, with the file texts read through `text` (the editor's overlay).
+ */
+export function textQuickFixes(item: ReportItem, text: (path: string) => string | undefined): QuickFix[] {
+	const data = item.fix;
+	if (!data) return [];
+	const texts = new Texts({ text });
+	const out: QuickFix[] = [];
+	for (const fix of TEXT_FIXES) {
+		if (!fix.kinds.includes(data.kind)) continue;
+		try {
+			for (const q of fix.offer({ item, data, texts })) if (q.edits.length > 0) out.push(q);
+		} catch {
+			// As above: a failing fix is not offered.
 		}
 	}
 	return out;

@@ -10,9 +10,9 @@
  * continued over several lines.
  */
 import type { QuickFix } from '../types';
-import { str, type FixModule } from './fix';
+import { str, type TextFixModule } from './fix';
 
-export const replaceIfdef: FixModule = {
+export const replaceIfdef: TextFixModule = {
 	id: 'replace-ifdef',
 	kinds: ['replace-ifdef'],
 	offer({ item, data, texts }) {
