@@ -80,8 +80,9 @@ export class CrashHandler implements ErrorHandler {
 
 export function createClient(serverModule: string, output: LogOutputChannel, hooks: ClientHooks, middleware: Middleware): LanguageClient {
 	const serverOptions: ServerOptions = {
-		run: { module: serverModule, transport: TransportKind.ipc },
-		debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+		// --expose-gc: the server collects while the user is idle (server/src/lsp/node-runtime.ts).
+		run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--expose-gc'] } },
+		debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--expose-gc', '--nolazy', '--inspect=6009'] } },
 	};
 	const clientOptions: LanguageClientOptions = {
 		documentSelector: DOCUMENT_SELECTOR,

@@ -5,7 +5,6 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createConnection, IPCMessageReader, IPCMessageWriter, ProposedFeatures, type Connection } from 'vscode-languageserver/node';
 import { loadCExtractor } from '../node/c-extractor';
@@ -53,26 +52,27 @@ const HEAP_GROWING_PERCENT = 100;
 const GC_GROWTH = 32 * 1024 * 1024;
 
 /**
- * A full collection on demand (V8's `gc`, exposed at run time): Node collects the old generation
- * only under allocation pressure and keeps the pages it grew into, so after analyses the process
- * holds several times its live heap. Collected while the user is idle, V8 unmaps the free pages.
+ * A full collection on demand, when the process was started with `--expose-gc` (the VS Code client
+ * starts the server so): Node collects the old generation only under allocation pressure and keeps
+ * the pages it grew into, so after analyses the process holds several times its live heap.
+ * Collected while the user is idle, V8 unmaps the free pages. Without the flag, only the growth
+ * factor below applies (the server never evaluates code to reach V8's `gc`).
  */
 function idleCollector(): (() => void) | undefined {
-	let gc: (() => void) | undefined;
 	try {
 		// V8 lets the old generation grow up to 4× what its last full collection kept when allocation is
 		// fast (an analysis per keystroke is): 2× bounds the memory (the whole-corpus benchmark: some
 		// 250 MB instead of 400 to 1000), at a cost in time within the benchmark's noise.
 		setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-		setFlagsFromString('--expose-gc');
-		gc = runInNewContext('gc') as () => void;
 	} catch {
-		return undefined;
+		// An engine without the flag: V8's own heuristics.
 	}
+	const gc = (globalThis as { gc?: () => void }).gc;
+	if (typeof gc !== 'function') return undefined;
 	let after = process.memoryUsage().heapUsed;
 	return () => {
 		if (process.memoryUsage().heapUsed < after + GC_GROWTH) return;
-		gc?.();
+		gc();
 		after = process.memoryUsage().heapUsed;
 	};
 }
