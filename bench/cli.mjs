@@ -7,9 +7,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORPUS, corpusBoards, fmt, REPO, runShell } from './util.mjs';
 
-const cli = join(REPO, 'dist/cli.js');
+// BENCH_CLI: another build of the command line (e.g. a copy of an older dist/) for before/after runs.
+const cli = process.env.BENCH_CLI ?? join(REPO, 'dist/cli.js');
 if (!existsSync(cli)) {
-	console.error('bench cli: dist/cli.js is missing (npm run build)');
+	console.error(`bench cli: ${cli} is missing (npm run build)`);
 	process.exit(2);
 }
 const boards = corpusBoards('arm64');

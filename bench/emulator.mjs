@@ -25,7 +25,7 @@ const dtcMs = dtcRuns.sort((a, b) => a - b)[2];
 
 const script = await bundle(join(REPO, 'bench/emulator-worker.ts'));
 const out = execFileSync(process.execPath, [script, CORPUS, largest], { encoding: 'utf8' }).trim().split('\n').map((l) => JSON.parse(l));
-const [board, { exploration }] = out;
+const [board, { exploration }, { scaling }] = out;
 console.log(`emulator benchmark: ${largest} (${(largestSize / 1024).toFixed(0)} KiB after cpp), medians of warm runs`);
 console.log(`  dtc on the preprocessed board (anchor):   ${fmt(dtcMs, 1)} ms`);
 console.log(`  front-end (cpp + dts) resolve:            ${fmt(board.resolveMs, 1)} ms  (ratio ${fmt(board.resolveMs / dtcMs, 2)} of dtc alone)`);
@@ -34,3 +34,5 @@ console.log(`  probe simulation, newest kernel (${board.masters} masters): ${fmt
 console.log(`  check + simulate: ${fmt(board.checksMs + board.simulateMs, 1)} ms = ${fmt((board.checksMs + board.simulateMs) / dtcMs, 2)} x dtc`);
 console.log('probe-order exploration, n IOMMU drivers on one bus (states explored; time):');
 for (const e of exploration) console.log(`  n=${String(e.drivers).padStart(2)}: ${String(e.explored).padStart(4)} states (n+1)^2=${(e.drivers + 1) ** 2}, ${fmt(e.ms, 2)} ms`);
+console.log('masters on one SMMU, pairs sharing a stream ID (probe simulation + every check; claim pairs compared):');
+for (const s of scaling) console.log(`  ${String(s.masters).padStart(5)} masters: ${fmt(s.ms, 1)} ms, ${s.comparisons} comparisons`);

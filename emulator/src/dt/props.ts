@@ -26,11 +26,53 @@ export function u32(node: DtNodeView, name: string): number | undefined {
 	return new DataView(prop.bytes.buffer, prop.bytes.byteOffset, 4).getUint32(0);
 }
 
-/** The strings of a string-list property (`compatible`, `reg-names`); NUL-separated. */
-export function strings(prop: DtPropView | undefined): string[] {
-	if (!prop || prop.bytes.length === 0) return [];
-	const parts = decodeUtf8(prop.bytes).split('\0');
-	if (parts[parts.length - 1] === '') parts.pop();
+/**
+ * Answers of this module cached on the view objects themselves, under a symbol no one else uses. A
+ * `DtView` is a snapshot of a resolved tree: a property's bytes, a node's properties, parent and
+ * children never change once the view is built (what-ifs build new node objects, see `withStatus` in
+ * scenario.ts), so an answer computed from them stays valid for the object's lifetime. The checks,
+ * the topology and the probe simulation ask the same questions of the same nodes many times per board
+ * (a profile of the corpus showed the `compatible` decoding and the walks to the root among the top
+ * costs). A slot on the object is cheaper than a WeakMap for the millions of nodes of a corpus run;
+ * objects that cannot take a slot (frozen ones) are simply not cached.
+ */
+const MEMO = Symbol('iommu-lens dt/props memo');
+
+interface NodeMemo {
+	/** `isAvailable` */
+	available?: boolean;
+	/** `isAvailableInTree` */
+	inTree?: boolean;
+	/** `walk`: the document-order node list of the subtree. */
+	subtree?: readonly DtNodeView[];
+}
+
+type WithMemo<T, M> = T & { [MEMO]?: M };
+
+function nodeMemo(node: DtNodeView): NodeMemo {
+	const n = node as WithMemo<DtNodeView, NodeMemo>;
+	let memo = n[MEMO];
+	if (!memo) {
+		memo = {};
+		if (Object.isExtensible(n)) n[MEMO] = memo;
+	}
+	return memo;
+}
+
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+
+/** The strings of a string-list property (`compatible`, `reg-names`); NUL-separated. Shared: do not modify. */
+export function strings(prop: DtPropView | undefined): readonly string[] {
+	if (!prop || prop.bytes.length === 0) return NO_STRINGS;
+	// The decoded strings, cached on the property (see MEMO).
+	const p = prop as WithMemo<DtPropView, readonly string[]>;
+	let parts = p[MEMO];
+	if (!parts) {
+		const list = decodeUtf8(prop.bytes).split('\0');
+		if (list[list.length - 1] === '') list.pop();
+		parts = Object.freeze(list);
+		if (Object.isExtensible(p)) p[MEMO] = parts;
+	}
 	return parts;
 }
 
@@ -39,7 +81,7 @@ export function str(node: DtNodeView, name: string): string | undefined {
 	return strings(node.property(name))[0];
 }
 
-export function compatibles(node: DtNodeView): string[] {
+export function compatibles(node: DtNodeView): readonly string[] {
 	return strings(node.property('compatible'));
 }
 
@@ -53,16 +95,37 @@ export function isCompatible(node: DtNodeView, list: readonly string[]): boolean
  * other status (`disabled`, `fail`, `reserved`, ...) is not.
  */
 export function isAvailable(node: DtNodeView): boolean {
-	const prop = node.property('status');
-	if (!prop) return true;
-	const status = str(node, 'status');
-	return status === 'okay' || status === 'ok';
+	const memo = nodeMemo(node);
+	if (memo.available === undefined) {
+		const prop = node.property('status');
+		const status = prop ? strings(prop)[0] : 'okay';
+		memo.available = status === 'okay' || status === 'ok';
+	}
+	return memo.available;
 }
 
 /** True when the node and every ancestor are available (a disabled bus hides its children). */
 export function isAvailableInTree(node: DtNodeView): boolean {
-	for (let n: DtNodeView | undefined = node; n; n = n.parent) if (!isAvailable(n)) return false;
-	return true;
+	const memo = nodeMemo(node);
+	if (memo.inTree !== undefined) return memo.inTree;
+	// Up to the nearest ancestor already answered (in document order, as the walks ask, that is the
+	// parent), then down again; iterative, so that no depth of tree can overflow the stack.
+	const path: Array<{ node: DtNodeView; memo: NodeMemo }> = [{ node, memo }];
+	let above = true;
+	for (let n = node.parent; n; n = n.parent) {
+		const m = nodeMemo(n);
+		if (m.inTree !== undefined) {
+			above = m.inTree;
+			break;
+		}
+		path.push({ node: n, memo: m });
+	}
+	for (let i = path.length - 1; i >= 0; i--) {
+		const step = path[i] as { node: DtNodeView; memo: NodeMemo };
+		above = above && isAvailable(step.node);
+		step.memo.inTree = above;
+	}
+	return above;
 }
 
 /**
@@ -188,10 +251,24 @@ export function parsePhandleArgs(
 	return out;
 }
 
-/** Every node of the tree in document (depth-first, pre-order) order. */
-export function* walk(node: DtNodeView): Generator<DtNodeView> {
-	yield node;
-	for (const child of node.children) yield* walk(child);
+/** Every node of the subtree in document (depth-first, pre-order) order. Shared: do not modify. */
+export function walk(node: DtNodeView): readonly DtNodeView[] {
+	const memo = nodeMemo(node);
+	let list = memo.subtree;
+	if (!list) {
+		const out: DtNodeView[] = [];
+		// Iterative pre-order: children pushed in reverse so the first child is visited first.
+		const stack: DtNodeView[] = [node];
+		while (stack.length > 0) {
+			const n = stack.pop() as DtNodeView;
+			out.push(n);
+			const kids = n.children;
+			for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i] as DtNodeView);
+		}
+		list = Object.freeze(out);
+		memo.subtree = list;
+	}
+	return list;
 }
 
 /** UTF-8 to string without the host's TextDecoder (the emulator has no host APIs); bad bytes become U+FFFD. */

@@ -7,16 +7,21 @@ import type { CheckContext } from '../checks/context';
 import type { DtNodeView, RelatedRef, SourceRef } from '../types';
 import { entryRange, type IdMapEntry, type ParsedIdMap } from './idmap';
 import { matchesAnyInRange, smrCovers, smrOverlaps } from './model-util';
-import { attach, buildTopology, type AttachReport, type IommuInstanceInfo, type MasterEntry, type MasterInfo, type Topology } from './topology';
+import { attach, buildTopology, defaultTopology, type AttachReport, type IommuInstanceInfo, type MasterEntry, type MasterInfo, type Topology } from './topology';
 
 const topologies = new WeakMap<CheckContext, Topology>();
 const reports = new WeakMap<Topology, AttachReport>();
 
-/** The topology of the context's tree (built once per context). */
+/**
+ * The topology of the context's tree (built once per context; with only a kernel era as options,
+ * the one the probe simulation of the same view uses, see `defaultTopology`).
+ */
 export function topologyFor(ctx: CheckContext): Topology {
 	let t = topologies.get(ctx);
 	if (!t) {
-		t = buildTopology(ctx.view, ctx.iommu);
+		const o = ctx.iommu;
+		const plain = !o || (o.plugins === undefined && o.profiles === undefined && o.pciRids === undefined);
+		t = plain ? defaultTopology(ctx.view, o?.era) : buildTopology(ctx.view, o);
 		topologies.set(ctx, t);
 	}
 	return t;
@@ -137,20 +142,85 @@ export function relate(a: StreamClaim, b: StreamClaim): ClaimRelation {
 	return entry === a ? 'a-covers-b' : 'b-covers-a';
 }
 
-/** Every related pair of claims on the same instance, `a` before `b` in document order. */
-export function claimPairs(t: Topology): Array<{ a: StreamClaim; b: StreamClaim; relation: ClaimRelation }> {
+/** Two related claims on one instance, `a` before `b` in document order. */
+export interface ClaimPair {
+	readonly a: StreamClaim;
+	readonly b: StreamClaim;
+	readonly relation: ClaimRelation;
+}
+
+/** `claimPairs` per topology: four checks read the same pairs, and a topology never changes. */
+const pairsCache = new WeakMap<Topology, readonly ClaimPair[]>();
+/** How many pairs `claimPairs` compared per topology (its work, deterministic: see `claimComparisons`). */
+const comparisons = new WeakMap<Topology, number>();
+
+/**
+ * The number of claim pairs `claimPairs(t)` compared (undefined before it ran): a deterministic
+ * measure of its work, for the tests that pin its growth (linear, not quadratic, in the masters of
+ * one instance when their stream IDs differ).
+ */
+export function claimComparisons(t: Topology): number | undefined {
+	return comparisons.get(t);
+}
+
+/**
+ * Every related pair of claims on the same instance, `a` before `b` in document order (ordered by
+ * `a`'s position, then `b`'s). Shared: do not modify.
+ *
+ * Not every pair is compared: two entry claims relate only when some stream ID matches both
+ * (`smrCovers` implies `smrOverlaps`), i.e. `(a.id ^ b.id) & ~(a.mask | b.mask)` is 0, which needs
+ * `a.id` and `b.id` to agree outside `U`, the union of every mask on the instance. Entry claims are
+ * therefore bucketed by `id & ~U` and compared within a bucket only: linear for distinct stream IDs
+ * (a generated SoC with thousands of masters on one SMMU), the same pairs as comparing all of them.
+ * Map claims (a few per PCI host) are compared with every claim of their instance.
+ */
+export function claimPairs(t: Topology): readonly ClaimPair[] {
+	const cached = pairsCache.get(t);
+	if (cached) return cached;
 	const claims = streamClaims(t);
-	const out: Array<{ a: StreamClaim; b: StreamClaim; relation: ClaimRelation }> = [];
-	for (let i = 0; i < claims.length; i++) {
-		for (let j = i + 1; j < claims.length; j++) {
-			const a = claims[i] as StreamClaim;
-			const b = claims[j] as StreamClaim;
-			if (a.instance !== b.instance) continue;
-			if (a.kind === 'map' && b.kind === 'map' && a.map === b.map) continue;
-			const relation = relate(a, b);
-			if (relation !== 'none') out.push({ a, b, relation });
+	const byInstance = new Map<IommuInstanceInfo, { entries: number[]; maps: number[]; union: bigint }>();
+	claims.forEach((c, i) => {
+		let group = byInstance.get(c.instance);
+		if (!group) {
+			group = { entries: [], maps: [], union: 0n };
+			byInstance.set(c.instance, group);
+		}
+		if (c.kind === 'entry') {
+			group.entries.push(i);
+			group.union |= c.mask;
+		} else group.maps.push(i);
+	});
+	const found: Array<{ i: number; j: number; relation: ClaimRelation }> = [];
+	let compared = 0;
+	const consider = (i: number, j: number): void => {
+		compared++;
+		const relation = relate(claims[i] as StreamClaim, claims[j] as StreamClaim);
+		if (relation !== 'none') found.push({ i, j, relation });
+	};
+	for (const { entries, maps, union } of byInstance.values()) {
+		const buckets = new Map<bigint, number[]>();
+		for (const i of entries) {
+			const key = (claims[i] as EntryClaim).id & ~union;
+			const bucket = buckets.get(key);
+			if (bucket) bucket.push(i);
+			else buckets.set(key, [i]);
+		}
+		for (const bucket of buckets.values()) {
+			for (let x = 0; x < bucket.length; x++) for (let y = x + 1; y < bucket.length; y++) consider(bucket[x] as number, bucket[y] as number);
+		}
+		for (let x = 0; x < maps.length; x++) {
+			const m = maps[x] as number;
+			for (const e of entries) consider(Math.min(m, e), Math.max(m, e));
+			for (let y = x + 1; y < maps.length; y++) {
+				const n = maps[y] as number;
+				if ((claims[m] as MapClaim).map !== (claims[n] as MapClaim).map) consider(m, n);
+			}
 		}
 	}
+	found.sort((p, q) => p.i - q.i || p.j - q.j);
+	const out: readonly ClaimPair[] = found.map(({ i, j, relation }) => ({ a: claims[i] as StreamClaim, b: claims[j] as StreamClaim, relation }));
+	pairsCache.set(t, out);
+	comparisons.set(t, compared);
 	return out;
 }
 

@@ -184,5 +184,28 @@ function viewOf(master: string, e: MasterEntry, result: AttachReport['masters'][
  * node's masters to an IOMMU.
  */
 export function isBehindIommu(topology: Topology, report: AttachReport, node: DtNodeView): boolean {
-	return topology.masters.some((m) => m.ref.node === node && report.byMaster.get(m.ref.key)?.status === 'attached');
+	return attachedNodes(topology, report).has(node);
+}
+
+/**
+ * The nodes with at least one attached master, per topology and report. Both are immutable results,
+ * and checks ask once per node: without the index every question scanned every master (quadratic in
+ * the masters of a board).
+ */
+const attachedIndex = new WeakMap<Topology, WeakMap<AttachReport, ReadonlySet<DtNodeView>>>();
+
+function attachedNodes(topology: Topology, report: AttachReport): ReadonlySet<DtNodeView> {
+	let byReport = attachedIndex.get(topology);
+	if (!byReport) {
+		byReport = new WeakMap();
+		attachedIndex.set(topology, byReport);
+	}
+	let nodes = byReport.get(report);
+	if (!nodes) {
+		const set = new Set<DtNodeView>();
+		for (const m of topology.masters) if (report.byMaster.get(m.ref.key)?.status === 'attached') set.add(m.ref.node);
+		nodes = set;
+		byReport.set(report, nodes);
+	}
+	return nodes;
 }

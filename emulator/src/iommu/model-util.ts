@@ -75,30 +75,38 @@ export function sidLabel(id: bigint, mask: bigint, word = 'SID'): string {
 
 /** Group bookkeeping of one instance: numbered groups and their member masters. */
 export class GroupTable {
-	private readonly members = new Map<number, string[]>();
+	/** Members in join order (a Set keeps insertion order and makes `join` constant time). */
+	private readonly members = new Map<number, Set<string>>();
 	private next = 0;
 
 	/** A new empty group's number. */
 	create(): number {
 		const g = this.next++;
-		this.members.set(g, []);
+		this.members.set(g, new Set());
 		return g;
 	}
 
 	/** Adds a master to a group (once). */
 	join(group: number, master: string): void {
-		const list = this.members.get(group) ?? [];
-		if (!list.includes(master)) list.push(master);
-		this.members.set(group, list);
+		let set = this.members.get(group);
+		if (!set) {
+			set = new Set();
+			this.members.set(group, set);
+		}
+		set.add(master);
 	}
 
-	/** The other members of `group`. */
+	/** The other members of `group`, in join order. */
 	others(group: number, master: string): string[] {
-		return (this.members.get(group) ?? []).filter((m) => m !== master);
+		const out: string[] = [];
+		for (const m of this.members.get(group) ?? []) if (m !== master) out.push(m);
+		return out;
 	}
 
 	get count(): number {
-		return [...this.members.values()].filter((m) => m.length > 0).length;
+		let n = 0;
+		for (const m of this.members.values()) if (m.size > 0) n++;
+		return n;
 	}
 }
 

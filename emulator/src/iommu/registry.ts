@@ -36,11 +36,19 @@ export interface IommuRegistry {
 
 const ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
+/** The regular expression of each wildcard pattern (a pure function of the pattern, so compiled once per process). */
+const patternRegExps = new Map<string, RegExp>();
+
 /** True when `compatible` matches `pattern`, where `*` matches any run of characters. */
 export function compatibleMatches(pattern: string, compatible: string): boolean {
 	if (!pattern.includes('*')) return pattern === compatible;
-	const parts = pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
-	return new RegExp(`^${parts.join('.*')}$`).test(compatible);
+	let re = patternRegExps.get(pattern);
+	if (!re) {
+		const parts = pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+		re = new RegExp(`^${parts.join('.*')}$`);
+		patternRegExps.set(pattern, re);
+	}
+	return re.test(compatible);
 }
 
 function describe(err: unknown): string {
@@ -103,6 +111,17 @@ export function createRegistry(candidates: readonly unknown[]): IommuRegistry {
 		return finding;
 	};
 	const generic = valid.find((p) => p.id === 'generic');
+	// The plugin that claims each compatible string (null: none), so each string is matched against
+	// every pattern once per registry; `valid` does not change after this point.
+	const byCompatible = new Map<string, IommuModelPlugin | null>();
+	const claimOf = (compatible: string): IommuModelPlugin | null => {
+		let match = byCompatible.get(compatible);
+		if (match === undefined) {
+			match = valid.find((p) => p.compatibles.some((pattern) => compatibleMatches(pattern, compatible))) ?? null;
+			byCompatible.set(compatible, match);
+		}
+		return match;
+	};
 
 	return {
 		plugins: valid,
@@ -110,7 +129,7 @@ export function createRegistry(candidates: readonly unknown[]): IommuRegistry {
 		crashes,
 		pluginFor(node, compatibles) {
 			for (const compatible of compatibles) {
-				const match = valid.find((p) => p.compatibles.some((pattern) => compatibleMatches(pattern, compatible)));
+				const match = claimOf(compatible);
 				if (match) return match;
 			}
 			return node.property('#iommu-cells') ? generic : undefined;

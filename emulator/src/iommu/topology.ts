@@ -283,6 +283,31 @@ export function buildTopology(view: DtView, options: TopologyOptions = {}): Topo
 	return { view, registry, era, instances, instanceByPath, masters, hosts };
 }
 
+/**
+ * Topologies with the built-in plugins and no profiles or extra RIDs, per view and kernel version.
+ * The probe simulation and the checks of one analysis need this same topology; building it is a
+ * walk of the whole tree, so they share one. Valid because a topology is a pure function of the view
+ * (which never changes) and these options; the only state it carries is `registry.crashes`, which then
+ * lists the crashes of both readers.
+ */
+const defaultTopologies = new WeakMap<DtView, Map<string, Topology>>();
+
+/** `buildTopology(view, { era })`, built once per view and kernel version (see `defaultTopologies`). */
+export function defaultTopology(view: DtView, era: KernelEra = { version: DEFAULT_KERNEL_VERSION }): Topology {
+	let byVersion = defaultTopologies.get(view);
+	if (!byVersion) {
+		byVersion = new Map();
+		defaultTopologies.set(view, byVersion);
+	}
+	const key = `${era.version[0]}.${era.version[1]}`;
+	let t = byVersion.get(key);
+	if (!t) {
+		t = buildTopology(view, { era });
+		byVersion.set(key, t);
+	}
+	return t;
+}
+
 /** One entry's outcome in a simulation. */
 export interface AttachEntryResult {
 	readonly entryIndex: number;
@@ -349,10 +374,21 @@ export function attach(topology: Topology, options: { order?: readonly string[] 
 		return s;
 	};
 	const byKey = new Map<string, MasterInfo[]>();
-	for (const m of topology.masters) byKey.set(m.ref.key, [...(byKey.get(m.ref.key) ?? []), m]);
+	for (const m of topology.masters) {
+		const list = byKey.get(m.ref.key);
+		if (list) list.push(m);
+		else byKey.set(m.ref.key, [m]);
+	}
+	// The order, each key once (a set beside the list: thousands of masters on one board are fine).
 	const keys: string[] = [];
-	for (const k of options.order ?? []) if (byKey.has(k) && !keys.includes(k)) keys.push(k);
-	for (const m of topology.masters) if (!keys.includes(m.ref.key)) keys.push(m.ref.key);
+	const named = new Set<string>();
+	const add = (k: string): void => {
+		if (named.has(k)) return;
+		named.add(k);
+		keys.push(k);
+	};
+	for (const k of options.order ?? []) if (byKey.has(k)) add(k);
+	for (const m of topology.masters) add(m.ref.key);
 
 	const results: MasterAttachResult[] = [];
 	for (const key of keys) {

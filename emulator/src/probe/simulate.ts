@@ -51,7 +51,7 @@ import { formatKernelVersion, eraOf, defaultDeferredProbeTimeout, type KernelEra
 import { INITCALL_LEVELS, initcallIndex, matchDriver, type BusName, type DriverFacts, type InitcallLevel } from './drivers';
 import { scanTopology, type MasterNode, type ProviderNode } from './topology';
 import type { DtView, SourceRef } from '../types';
-import { attach, buildTopology, type AttachReport, type Topology, type TopologyOptions } from '../iommu/topology';
+import { attach, buildTopology, defaultTopology, type AttachReport, type Topology, type TopologyOptions } from '../iommu/topology';
 
 /** Inputs of the simulation besides the tree. */
 export interface ProbeOptions {
@@ -582,7 +582,8 @@ function streamPlan(view: DtView, version: KernelVersion, iommu: ProbeOptions['i
 	const cacheable = iommu === undefined;
 	const hit = cacheable ? byVersion?.get(key) : undefined;
 	if (hit) return hit;
-	const topology = buildTopology(view, { era: { version: [version.major, version.minor] }, ...(iommu?.plugins ? { plugins: iommu.plugins } : {}), ...(iommu?.profiles ? { profiles: iommu.profiles } : {}) });
+	const era = { version: [version.major, version.minor] as const };
+	const topology = cacheable ? defaultTopology(view, era) : buildTopology(view, { era, ...(iommu?.plugins ? { plugins: iommu.plugins } : {}), ...(iommu?.profiles ? { profiles: iommu.profiles } : {}) });
 	// Entries per instance as plain numbers (SMR fields are 16 bits; SMMUv3 StreamIDs are keys).
 	const smr = new Map<string, Array<{ master: string; id: number; mask: number }>>();
 	const sids = new Map<string, Map<string, string>>();
@@ -595,15 +596,7 @@ function streamPlan(view: DtView, version: KernelVersion, iommu: ProbeOptions['i
 			const id = e.decode.stream.id;
 			if (inst.plugin?.id === 'arm-smmu' && inst.profile.effective.streamMatching !== false) {
 				const list = smr.get(inst.path) ?? [];
-				const entry = { master: m.ref.key, id: Number(id & 0xffffn), mask: Number(e.decode.stream.mask & 0xffffn) };
-				for (const other of list) {
-					if (other.master === entry.master) continue;
-					if ((other.id ^ entry.id) & ~(other.mask | entry.mask) & 0xffff) continue;
-					// Overlapping: order-insensitive only when the two SMRs are identical.
-					if (other.mask === entry.mask && (other.id & ~other.mask) === (entry.id & ~entry.mask)) continue;
-					flips.add(entry.master);
-				}
-				list.push(entry);
+				list.push({ master: m.ref.key, id: Number(id & 0xffffn), mask: Number(e.decode.stream.mask & 0xffffn) });
 				smr.set(inst.path, list);
 			} else if (inst.plugin?.id === 'arm-smmu-v3') {
 				const seen = sids.get(inst.path) ?? new Map<string, string>();
@@ -615,7 +608,38 @@ function streamPlan(view: DtView, version: KernelVersion, iommu: ProbeOptions['i
 			}
 		}
 	}
-	const plan: StreamPlan = { topology, flips: topology.masters.map((m) => m.ref.key).filter((k, i, all) => flips.has(k) && all.indexOf(k) === i) };
+	// SMR entries: a master flips when an earlier entry of another master overlaps one of its entries
+	// (some stream ID matches both) without being the identical SMR. Overlapping entries agree outside
+	// the union of the instance's masks, so only entries of one bucket (`id & ~union`) are compared:
+	// linear for distinct stream IDs, the same answer as comparing every earlier entry.
+	for (const list of smr.values()) {
+		let union = 0;
+		for (const entry of list) union |= entry.mask;
+		const buckets = new Map<number, Array<{ master: string; id: number; mask: number }>>();
+		for (const entry of list) {
+			const key = entry.id & ~union & 0xffff;
+			const earlier = buckets.get(key) ?? [];
+			for (const other of earlier) {
+				if (other.master === entry.master) continue;
+				if ((other.id ^ entry.id) & ~(other.mask | entry.mask) & 0xffff) continue;
+				// Overlapping: order-insensitive only when the two SMRs are identical.
+				if (other.mask === entry.mask && (other.id & ~other.mask) === (entry.id & ~entry.mask)) continue;
+				flips.add(entry.master);
+			}
+			earlier.push(entry);
+			buckets.set(key, earlier);
+		}
+	}
+	// Each flipping master once, in document order.
+	const listed = new Set<string>();
+	const flipOrder: string[] = [];
+	for (const m of topology.masters) {
+		if (flips.has(m.ref.key) && !listed.has(m.ref.key)) {
+			listed.add(m.ref.key);
+			flipOrder.push(m.ref.key);
+		}
+	}
+	const plan: StreamPlan = { topology, flips: flipOrder };
 	if (cacheable) {
 		if (!byVersion) {
 			byVersion = new Map();

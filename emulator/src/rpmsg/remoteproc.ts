@@ -105,8 +105,7 @@ function channelKind(node: DtNodeView): RpmsgChannelKind {
 function edgesOf(node: DtNodeView): RpmsgEdge[] {
 	const out: RpmsgEdge[] = [];
 	for (const child of node.children) {
-		const base = child.name.split('@')[0];
-		const kind = base === 'glink-edge' ? 'glink' : base === 'smd-edge' ? 'smd' : undefined;
+		const kind = edgeKindOf(child.name);
 		if (!kind) continue;
 		out.push({
 			node: child.path,
@@ -133,8 +132,16 @@ function edgesOf(node: DtNodeView): RpmsgEdge[] {
 
 /** True when `node` is a `glink-edge`/`smd-edge` node. */
 export function isEdgeNode(node: DtNodeView): boolean {
-	const base = node.name.split('@')[0];
-	return base === 'glink-edge' || base === 'smd-edge';
+	return edgeKindOf(node.name) !== undefined;
+}
+
+/**
+ * The edge kind a node name (before any `@unit`) names: `glink-edge` or `smd-edge`. Asked of every
+ * node several times per board, so it compares in place instead of splitting the name.
+ */
+function edgeKindOf(name: string): 'glink' | 'smd' | undefined {
+	const named = (base: string): boolean => name.startsWith(base) && (name.length === base.length || name.charCodeAt(base.length) === 0x40 /* @ */);
+	return named('glink-edge') ? 'glink' : named('smd-edge') ? 'smd' : undefined;
 }
 
 /**

@@ -57,6 +57,12 @@ class PropView implements DtPropView {
 
 class NodeView implements DtNodeView {
 	private props: PropView[] | undefined;
+	/**
+	 * The properties by name, for nodes with many properties (built on the first `property()`: the
+	 * emulator asks by name far more than it lists). Most nodes have a handful, which a scan finds
+	 * faster than building a map.
+	 */
+	private byName: Map<string, PropView> | undefined;
 	private kids: NodeView[] | undefined;
 	constructor(
 		readonly node: DtNode,
@@ -89,7 +95,17 @@ class NodeView implements DtNodeView {
 		return this.kids;
 	}
 	property(name: string): DtPropView | undefined {
-		return this.properties.find((p) => p.name === name);
+		const props = this.properties as PropView[];
+		if (props.length <= 8) {
+			for (const p of props) if (p.name === name) return p;
+			return undefined;
+		}
+		if (!this.byName) {
+			this.byName = new Map();
+			// The first of a name wins, as a scan would (dtc's merge leaves one property per name anyway).
+			for (const p of props) if (!this.byName.has(p.name)) this.byName.set(p.name, p);
+		}
+		return this.byName.get(name);
 	}
 }
 
