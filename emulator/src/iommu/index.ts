@@ -71,6 +71,7 @@ export { entryRange, mapId, mapIdIn, parseIdMap, type IdMapEntry, type MapIdResu
 export {
 	attach,
 	buildTopology,
+	defaultTopology,
 	reachableRids,
 	type AttachEntryResult,
 	type AttachReport,

@@ -62,13 +62,25 @@ export function fromFinding(f: Finding): ReportItem {
 
 /** Throws `probe.KernelVersionError` (its message names the bad value) for a bad `kernel`. */
 export function analyseBoard(frontend: Frontend, file: string, options: AnalysisOptions): BoardAnalysis {
+	const steps = analyseBoardSteps(frontend, file, options);
+	for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+}
+
+/**
+ * `analyseBoard` as steps: it yields after the front-end (with the resolved board, whose read files
+ * are then exactly what the front-end saw) and after the probe simulation, and returns the analysis.
+ * The language server runs one step per event-loop turn, answering requests between them.
+ */
+export function* analyseBoardSteps(frontend: Frontend, file: string, options: AnalysisOptions): Generator<ResolvedBoard | undefined, BoardAnalysis> {
 	const version = options.kernel !== undefined ? probe.parseKernelVersion(options.kernel) : probe.NEWEST_KERNEL;
 	const board = frontend.resolve(file, options);
+	yield board;
 	const view = toDtView(board.tree);
 	const facts = options.drivers ? toDriverFacts(options.drivers) : undefined;
 	const scenario = { ...options.whatIf, kernel: probe.formatKernelVersion(version) };
 	// One probe simulation serves the checks and the result.
 	const simulation = scenarios.runScenario(view, scenario, facts);
+	yield undefined;
 	const findings = runChecks({
 		view,
 		scenario,

@@ -5,14 +5,19 @@
 import { iommu, probe } from '../../../emulator/src';
 import type { FileSystem } from '../base/source';
 import type { BoardSnapshot } from '../ide/types';
-import { analyseBoard, type AnalysisOptions } from './analysis';
+import { analyseBoard, type AnalysisOptions, type BoardAnalysis } from './analysis';
 import type { Frontend } from './board';
 import { toDriverFacts } from '../drivers/facts';
 
 /** Analyses `board` and wraps the result for the editor features. `fs` is what the front-end read. */
 export function createSnapshot(frontend: Frontend, fs: FileSystem, board: string, options: AnalysisOptions): BoardSnapshot {
-	const analysis = analyseBoard(frontend, board, options);
+	return snapshotOf(analyseBoard(frontend, board, options), fs, board, options);
+}
+
+/** Wraps an analysis already made (`analyseBoard`, `analyseBoardSteps`) for the editor features. */
+export function snapshotOf(analysis: BoardAnalysis, fs: FileSystem, board: string, options: AnalysisOptions): BoardSnapshot {
 	const version = options.kernel !== undefined ? probe.parseKernelVersion(options.kernel) : probe.NEWEST_KERNEL;
+	const era = { version: [version.major, version.minor] as const };
 	let topology: iommu.Topology | undefined;
 	let report: iommu.AttachReport | undefined;
 	let facts: readonly probe.DriverFacts[] | undefined;
@@ -25,10 +30,8 @@ export function createSnapshot(frontend: Frontend, fs: FileSystem, board: string
 			return texts.get(path);
 		},
 		topology() {
-			topology ??= iommu.buildTopology(analysis.view, {
-				era: { version: [version.major, version.minor] },
-				...(options.profiles ? { profiles: options.profiles } : {}),
-			});
+			// Without profiles it is the topology the simulation and the checks already built.
+			topology ??= options.profiles ? iommu.buildTopology(analysis.view, { era, profiles: options.profiles }) : iommu.defaultTopology(analysis.view, era);
 			return topology;
 		},
 		attach() {
