@@ -48,6 +48,7 @@ describe('language server over stdio', () => {
 			      "iommuLens.showDmaPath",
 			    ],
 			  },
+			  "foldingRangeProvider": true,
 			  "hoverProvider": true,
 			  "inlayHintProvider": true,
 			  "referencesProvider": true,

@@ -7,6 +7,7 @@ export { hover } from './hover';
 export { definition, references } from './navigation';
 export { boundNodes, compatibleAt } from './driver-navigation';
 export { documentSymbols, workspaceSymbols } from './symbols';
+export { syntaxFolding, syntaxOutline } from './syntax-outline';
 export { documentLinks } from './links';
 export { codeLenses } from './code-lens';
 export { inlayHints } from './inlay-hints';

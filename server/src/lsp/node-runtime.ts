@@ -7,7 +7,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createConnection, IPCMessageReader, IPCMessageWriter, ProposedFeatures, type Connection } from 'vscode-languageserver/node';
-import { loadCExtractor } from '../node/c-extractor';
+import { loadCExtractor, loadSyntaxRuntime } from '../node/c-extractor';
 import { diskFileSystem } from '../node/disk-fs';
 import { findKernelTree } from '../node/kernel-tree';
 import { listDir, listFiles } from '../node/list-files';
@@ -35,6 +35,7 @@ export function nodeRuntime(options: { tuneHeap?: boolean } = {}): Runtime {
 			return trees.get(dir);
 		},
 		loadCExtractor,
+		loadDevicetreeGrammar: () => loadSyntaxRuntime().then((r) => r.grammar('devicetree'), () => undefined),
 		listDriverFiles: (dir) => listFiles(dir, (p) => p.endsWith('.c') || p.endsWith('.h')),
 		listDir,
 		uriToPath: (uri) => (uri.startsWith('file:') ? fileURLToPath(uri) : undefined),

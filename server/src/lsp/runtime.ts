@@ -5,6 +5,7 @@
  */
 import type { FileSystem } from '../base/source';
 import type { CExtractor } from '../drivers/c/extract';
+import type { Grammar } from '../syntax/parser';
 
 export interface Runtime {
 	/** Reads through `overlay` first (open documents win over the disk). */
@@ -16,6 +17,8 @@ export interface Runtime {
 	kernelTree(file: string): { includePaths: string[]; boardsRoot: string | undefined } | undefined;
 	/** The C fact extractor (loaded once; the driver sources are read through `fs`, so open documents win). */
 	loadCExtractor(): Promise<CExtractor>;
+	/** The devicetree grammar for the syntax of open documents (outline, folding); undefined when it cannot load. */
+	loadDevicetreeGrammar(): Promise<Grammar | undefined>;
 	/** Driver C sources (.c, .h) under a folder, recursively, sorted. */
 	listDriverFiles(dir: string): string[];
 	/** The entries of one folder (full paths), for Kconfig globs. */

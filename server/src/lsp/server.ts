@@ -38,6 +38,9 @@ import {
 import { fromRange, toDiagnostic, toLocation, toRange, toReportItem } from './convert';
 import { topology, simulate } from './custom';
 import { runSafe } from './run-safe';
+import { SyntaxDocuments } from './syntax';
+import { isDevicetree } from './contexts';
+import type { Grammar, SyntaxTree } from '../syntax/parser';
 import type { Runtime } from './runtime';
 import { normaliseSettings } from './settings';
 import { AnalysisHost, type Context, type SnapshotResult } from './workspace';
@@ -64,6 +67,7 @@ export const CAPABILITIES: ServerCapabilities = {
 	definitionProvider: true,
 	referencesProvider: true,
 	documentSymbolProvider: true,
+	foldingRangeProvider: true,
 	workspaceSymbolProvider: true,
 	documentLinkProvider: { resolveProvider: false },
 	codeLensProvider: { resolveProvider: false },
@@ -75,6 +79,17 @@ export const CAPABILITIES: ServerCapabilities = {
 export function startServer(connection: Connection, runtime: Runtime): void {
 	const documents = new TextDocuments(TextDocument);
 	const host = new AnalysisHost(runtime);
+	let grammar: Promise<Grammar | undefined> | undefined;
+	const syntax = new SyntaxDocuments(() => (grammar ??= runtime.loadDevicetreeGrammar()));
+	/** The syntax tree of an open devicetree document, with its text and path. */
+	const syntaxOf = async (uri: string): Promise<{ file: string; text: string; tree: SyntaxTree } | undefined> => {
+		const doc = documents.get(uri);
+		const file = runtime.uriToPath(uri);
+		if (!doc || file === undefined || !isDevicetree(file)) return undefined;
+		const text = doc.getText();
+		const tree = await syntax.tree(file, text);
+		return tree ? { file, text, tree } : undefined;
+	};
 	const log = (m: string): void => connection.console.error(m);
 	const toUri = (p: string): string => runtime.pathToUri(p);
 	const pending = new Map<string, ReturnType<typeof setTimeout>>();
@@ -338,6 +353,7 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 	documents.onDidClose((e) => {
 		const file = runtime.uriToPath(e.document.uri);
 		if (file === undefined) return;
+		syntax.close(file);
 		if (host.close(file)) scheduleDrivers();
 		// The closed file's own diagnostics go; so do those a closed board published in files no open
 		// document's context still covers.
@@ -471,8 +487,16 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 			const conv = (d: Sym): import('vscode-languageserver').DocumentSymbol => ({
 				name: d.name, ...(d.detail ? { detail: d.detail } : {}), kind: KIND[d.kind], range: toRange(d.span), selectionRange: toRange(d.selectionSpan), children: d.children.map(conv),
 			});
-			return s ? ide.documentSymbols(s.snapshot, s.file).map(conv) : [];
+			if (s) return ide.documentSymbols(s.snapshot, s.file).map(conv);
+			// No build context (or none yet): the outline of the text as written, from its syntax tree.
+			const t = await syntaxOf(p.textDocument.uri);
+			return t ? ide.syntaxOutline(t.tree.rootNode, t.text, t.file).map(conv) : [];
 		}, [], 'documentSymbol', token));
+	connection.onFoldingRanges((p, token) =>
+		runSafe(log, async () => {
+			const t = await syntaxOf(p.textDocument.uri);
+			return t ? ide.syntaxFolding(t.tree.rootNode, t.text) : [];
+		}, [], 'foldingRange', token));
 	connection.onWorkspaceSymbol((p, token) =>
 		runSafe(log, () => {
 			const KIND = { node: 2, property: 7, label: 14, macro: 14 } as const;

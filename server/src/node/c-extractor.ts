@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createCExtractor, type CExtractor } from '../drivers/c/extract';
 import { readDriverSources, type DriverSources } from '../drivers/sources';
-import { loadParserRuntime } from '../syntax/parser';
+import { loadParserRuntime, type ParserRuntime } from '../syntax/parser';
 import { diskFileSystem } from './disk-fs';
 import { listDir, listFiles } from './list-files';
 
@@ -17,15 +17,22 @@ function grammarDir(): string {
 }
 
 let loaded: Promise<CExtractor> | undefined;
+let runtimeLoaded: Promise<ParserRuntime> | undefined;
+
+/** The tree-sitter runtime with both grammars (loaded once per process; rejects when it cannot load). */
+export function loadSyntaxRuntime(): Promise<ParserRuntime> {
+	// web-tree-sitter, as everywhere (measured faster than the native binding on driver sources).
+	const wasm = join(__dirname, 'web-tree-sitter.wasm');
+	runtimeLoaded ??= loadParserRuntime({ grammarDir: grammarDir(), ...(existsSync(wasm) ? { runtimeWasm: wasm } : {}) });
+	return runtimeLoaded;
+}
 
 /** The extractor (loaded once per process). */
 export function loadCExtractor(): Promise<CExtractor> {
 	loaded ??= (async () => {
 		const dir = grammarDir();
-		const wasm = join(__dirname, 'web-tree-sitter.wasm');
 		try {
-			// web-tree-sitter, as everywhere (measured faster than the native binding on driver sources).
-			const runtime = await loadParserRuntime({ grammarDir: dir, ...(existsSync(wasm) ? { runtimeWasm: wasm } : {}) });
+			const runtime = await loadSyntaxRuntime();
 			return createCExtractor(runtime.grammar('c'), readFileSync(join(dir, 'c', 'queries', 'driver-facts.scm'), 'utf8'));
 		} catch (error) {
 			// No parser runtime: every file is pattern-scanned (the extractor's fallback), with a note.
