@@ -3,12 +3,14 @@
  * `npm run fuzz`: long fuzzing runs of the engine in test/fuzz/engine.ts (bundled here with esbuild
  * into out/fuzz/, so no TypeScript loader is needed). The short fixed-seed pass is `npm test`.
  *
- *   npm run fuzz -- [--seed N] [--minutes M | --seconds S] [--target cpp,dts,emulator,drivers,ide,syntax]
+ *   npm run fuzz -- [--seed N] [--minutes M | --seconds S] [--target cpp,dts,emulator,drivers,ide,syntax,server]
  *   npm run fuzz -- --target dts --seed N --path P      # replay one failure (the reproducer printed)
  *
  * Environment: FUZZ_SEED, FUZZ_SECONDS, FUZZ_TARGETS (same meaning). The time is shared between the
  * targets; each target runs in batches (seed, seed+1, ...) so a long run is many short reproducible ones.
  * Prints the inputs tried and the failures per target, a reproducer per failure; exits 1 on failure.
+ * The `server` target runs the language server (bundled from the working tree into out/fuzz/) as child
+ * processes, a fresh pair per batch; it also prints the requests sent.
  */
 import { build } from 'esbuild';
 import { mkdirSync } from 'node:fs';
@@ -44,13 +46,14 @@ if (path !== undefined) {
 	console.log(`fuzz: seed ${seed}, ${seconds} s over ${targets.join(', ')}`);
 	const perTarget = (seconds * 1000) / targets.length;
 	for (const t of targets) {
-		const total = { target: t, tried: 0, failures: [], maxCallMs: 0 };
+		const total = { target: t, tried: 0, failures: [], maxCallMs: 0, requests: 0 };
 		const end = Date.now() + perTarget;
 		for (let batch = 0; Date.now() < end; batch++) {
 			const r = await engine.runTarget(t, env, { seed: seed + batch, timeMs: Math.min(BATCH_MS, end - Date.now()) });
 			total.tried += r.tried;
 			total.failures.push(...r.failures);
 			total.maxCallMs = Math.max(total.maxCallMs, r.maxCallMs);
+			total.requests += r.requests ?? 0;
 		}
 		report(total);
 	}
@@ -58,7 +61,7 @@ if (path !== undefined) {
 process.exit(failed > 0 ? 1 : 0);
 
 function report(r) {
-	console.log(`${r.target.padEnd(9)} inputs ${String(r.tried).padStart(7)}  failures ${r.failures.length}  slowest call ${r.maxCallMs} ms`);
+	console.log(`${r.target.padEnd(9)} inputs ${String(r.tried).padStart(7)}  failures ${r.failures.length}  slowest ${r.target === 'server' ? 'input' : 'call'} ${r.maxCallMs} ms${r.requests ? `  requests ${r.requests}` : ''}`);
 	for (const f of r.failures) {
 		failed++;
 		console.log(`  FAILURE (${f.target}): ${f.error.split('\n')[0]}`);

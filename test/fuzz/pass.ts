@@ -13,7 +13,8 @@ export const SHORT_PASS_SEED = 20261125;
 export function shortPass(target: TargetName, numRuns: number, timeMs = 12_000): void {
 	it(`${target}: ${numRuns} inputs from seed ${SHORT_PASS_SEED} never throw, stay bounded and are deterministic`, async () => {
 		const r = await runTarget(target, { repoRoot: REPO_ROOT, corpusRoot: CORPUS_ROOT }, { seed: SHORT_PASS_SEED, numRuns, timeMs });
-		console.log(`fuzz ${target}: ${r.tried} inputs, ${r.failures.length} failures, slowest call ${r.maxCallMs} ms`);
+		const requests = (r as { requests?: number }).requests;
+		console.log(`fuzz ${target}: ${r.tried} inputs${requests !== undefined ? ` (${requests} requests)` : ''}, ${r.failures.length} failures, slowest call ${r.maxCallMs} ms`);
 		expect(r.failures.map((f) => `${f.error.split('\n')[0]}\n  ${reproducer(f)}\n  input: ${f.counterexample.slice(0, 800)}`)).toEqual([]);
 		expect(r.tried).toBeGreaterThan(0);
 	}, timeMs + 30_000);

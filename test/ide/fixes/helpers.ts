@@ -8,11 +8,14 @@ import { expect } from 'vitest';
 import type { FileSystem, Span } from '../../../server/src/base/source';
 import { lineStarts } from '../../../server/src/base/source';
 import { quickFixes } from '../../../server/src/ide/fixes';
-import type { BoardSnapshot, QuickFix, ReportItem, TextEdit } from '../../../server/src/ide/types';
+import type { BoardSnapshot, QuickFix, TextEdit } from '../../../server/src/ide/types';
 import type { AnalysisOptions } from '../../../server/src/model/analysis';
 import { createFrontend } from '../../../server/src/model/board';
 import { createSnapshot } from '../../../server/src/model/snapshot';
 import { parseFixture } from '../../harness/fixture';
+import { itemKey, lineMapper } from './corpus-check';
+
+export { itemKey, lineMapper };
 
 /** Files of a fixture (`//- /path` markers, as in test/harness/fixture.ts; annotations are not used here). */
 export function fixtureFiles(text: string): { files: Record<string, string>; board: string } {
@@ -60,19 +63,6 @@ export function applyFix(read: (path: string) => string | undefined, fix: QuickF
 	return out;
 }
 
-/** Maps an old line to its new line across the file's edits, or undefined when an edit touches it. */
-export function lineMapper(edits: readonly TextEdit[]): (line: number) => number | undefined {
-	const sorted = [...edits].sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.col - b.span.start.col);
-	return (line) => {
-		let delta = 0;
-		for (const e of sorted) {
-			if (line >= e.span.start.line && line <= e.span.end.line) return undefined;
-			if (e.span.end.line < line) delta += e.newText.split('\n').length - 1 - (e.span.end.line - e.span.start.line);
-		}
-		return line + delta;
-	};
-}
-
 /** (4): every line outside the edited ranges is unchanged (and in the same order). */
 export function expectUntouchedLines(before: string, after: string, edits: readonly TextEdit[]): void {
 	const map = lineMapper(edits);
@@ -86,12 +76,6 @@ export function expectUntouchedLines(before: string, after: string, edits: reado
 }
 
 const errorKeys = (s: BoardSnapshot): string[] => s.analysis.board.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.message}`);
-
-/** An item's identity across an edit: id, severity, message, file, and the start line mapped through the edits. */
-export function itemKey(item: ReportItem, map?: (span: Span) => number | undefined): string {
-	const line = map ? map(item.span) : item.span.start.line;
-	return `${item.id} ${item.severity} ${item.span.file}:${line ?? 'edited'} ${item.message}`;
-}
 
 export interface FixCase {
 	/** The fixture's files and board, or a file system. */
