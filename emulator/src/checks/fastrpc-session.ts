@@ -40,7 +40,7 @@ export function check(ctx: CheckContext): Finding[] {
 				message: `${ch.node} has no ${prop}: the ${ch.edgeKind === 'smd' ? 'SMD' : 'GLINK'} channel the DSP opens is never matched to this node, so the fastrpc driver never probes.`,
 				loc: ch.loc,
 				related: [],
-				fix: { kind: 'add-property', node: ch.node, property: prop, value: name },
+				fix: { kind: 'add-property', node: ch.node, property: prop, value: `"${name}"` },
 			});
 		}
 		if (ch.labelStatus === 'missing') {

@@ -132,7 +132,7 @@ describe('fastrpc-session', () => {
 				message: '/remoteproc@1000/smd-edge/fastrpc has no qcom,smd-channels: the SMD channel the DSP opens is never matched to this node, so the fastrpc driver never probes.',
 				loc: view.byPath('/remoteproc@1000/smd-edge/fastrpc')!.loc,
 				related: [],
-				fix: { kind: 'add-property', node: '/remoteproc@1000/smd-edge/fastrpc', property: 'qcom,smd-channels', value: 'fastrpcsmd-apps-dsp' },
+				fix: { kind: 'add-property', node: '/remoteproc@1000/smd-edge/fastrpc', property: 'qcom,smd-channels', value: '"fastrpcsmd-apps-dsp"' },
 			},
 		]);
 	});

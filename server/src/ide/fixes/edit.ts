@@ -263,3 +263,45 @@ export function bodyHolding(texts: Texts, node: DtNode, inner: Span): { file: Fi
 	if (open < 0 || close < 0 || open > file.offset(inner.start) || close < file.offset(inner.end)) return undefined;
 	return { file, open, close };
 }
+
+/**
+ * Edits that add one property (`text`, e.g. `status = "okay";`) to `node` in the board file, never in
+ * a shared .dtsi (other boards include it): inside the node's last definition or `&label { }` written
+ * in the board (after its last property there, indented like it), else a new `&label { text };` block
+ * appended to the board file (`&{/path}` when the node has no label), indented like the board file.
+ */
+export function addPropertyInBoard(texts: Texts, board: string, node: DtNode, text: string): TextEdit[] | undefined {
+	const file = texts.get(board);
+	if (!file) return undefined;
+	const unit = indentUnit(file.text);
+	const eol = file.eol;
+	const written = [...node.events].reverse().find((e) => (e.kind === 'extend' || e.kind === 'define') && e.span.file === board);
+	if (written) {
+		const body = bodyHolding(texts, node, { file: board, start: written.span.end, end: written.span.end }) ?? bodyWithin(file, written.span);
+		if (!body) return undefined;
+		const props = node.properties.filter((p) => p.span.file === board && file.offset(p.span.start) > body.open && file.offset(p.span.end) <= body.close);
+		const lastProp = props.sort((a, b) => file.offset(b.span.end) - file.offset(a.span.end))[0];
+		const closeIndent = file.indentAt(body.close);
+		const indent = lastProp ? file.indentAt(file.offset(lastProp.span.start)) : closeIndent + unit;
+		const at = lastProp ? file.offset(lastProp.span.end) : body.open + 1;
+		if (!lastProp && file.text.slice(body.open + 1, body.close).trim() === '' && !file.text.slice(body.open, body.close).includes('\n')) {
+			// `&smmu { };` on one line.
+			return [{ span: file.span(body.open + 1, body.close), newText: ` ${text} ` }];
+		}
+		return [{ span: file.span(at, at), newText: `${eol}${indent}${text}` }];
+	}
+	const ref = node.labels[0] ? `&${node.labels[0].name}` : `&{${node.path}}`;
+	const block = `${ref} {${eol}${unit}${text}${eol}};${eol}`;
+	const end = file.text.length;
+	const lead = file.text.length === 0 ? '' : file.text.endsWith('\n') ? eol : eol + eol;
+	return [{ span: file.span(end, end), newText: lead + block }];
+}
+
+/** The outermost `{` and `}` within a span of a file. */
+function bodyWithin(file: FileText, span: Span): { open: number; close: number } | undefined {
+	const s = file.offset(span.start);
+	const e = file.offset(span.end);
+	const open = file.text.indexOf('{', s);
+	const close = file.text.lastIndexOf('}', e);
+	return open >= 0 && close > open ? { open, close } : undefined;
+}

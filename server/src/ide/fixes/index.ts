@@ -14,6 +14,7 @@ import { dropIommusEntry } from './drop-iommus-entry';
 import { Texts } from './edit';
 import { enableIommu } from './enable-iommu';
 import type { FixModule, TextFixModule } from './fix';
+import { insertProperty } from './insert-property';
 import { iommusCells } from './iommus-cells';
 import { moveIommusToChild } from './move-iommus-to-child';
 import { msiMapAlign } from './msi-map-align';
@@ -21,7 +22,7 @@ import { replaceIfdef } from './replace-ifdef';
 import { setUnitAddress } from './set-unit-address';
 
 /** Every fix, in the order they are offered for one kind. */
-export const FIXES: readonly FixModule[] = [iommusCells, dropIommusEntry, moveIommusToChild, enableIommu, dropIommuReference, msiMapAlign, setUnitAddress, replaceIfdef];
+export const FIXES: readonly FixModule[] = [iommusCells, dropIommusEntry, moveIommusToChild, enableIommu, dropIommuReference, msiMapAlign, setUnitAddress, replaceIfdef, insertProperty];
 
 /** The quick fixes for one report item of the snapshot (none when the item carries no fix data or no edit is safe). */
 export function quickFixes(snapshot: BoardSnapshot, item: ReportItem): QuickFix[] {
