@@ -166,7 +166,7 @@ console.log('lsp: the whole corpus as a workspace; sdm845.dtsi and the 19 boards
 	for (const q of ['smmu', 'smmu']) {
 		const w0 = performance.now();
 		const syms = await s.conn.sendRequest('workspace/symbol', { query: q });
-		console.log(`  workspace/symbol '${q}': ${ms(performance.now() - w0)} (${syms.length} symbols; the first search builds the index of the ${'workspace'})`);
+		console.log(`  workspace/symbol '${q}': ${ms(performance.now() - w0)} (${syms.length} symbols; the first search builds the index of the workspace)`);
 	}
 	console.log(`  server RSS: ${s.rss().toFixed(0)} MB`);
 	await idle(s);
