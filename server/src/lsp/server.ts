@@ -262,7 +262,9 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 			}
 			setImmediate(next);
 		};
-		setImmediate(next);
+		// Once typing pauses: a keystroke that comes meanwhile makes this snapshot stale, and its edit's
+		// analysis does not wait behind work for a snapshot about to be replaced.
+		setTimeout(next, DEBOUNCE_MS);
 		idleSoon();
 	}
 
