@@ -7,17 +7,15 @@
 import type { Position, Span } from '../base/source';
 import type { CFileFacts } from '../drivers/c/types';
 import type { DtNode } from '../dts/types';
+import { contains } from './locate';
 import type { BoardSnapshot } from './types';
-
-const before = (a: Position, b: Position): boolean => a.line < b.line || (a.line === b.line && a.col < b.col);
-const contains = (s: Span, p: Position): boolean => !before(p, s.start) && !before(s.end, p);
 
 /** The compatible string of the `of_device_id` entry at `position` of a C file, if any. */
 export function compatibleAt(facts: CFileFacts, file: string, position: Position): string | undefined {
 	for (const table of facts.ofMatchTables) {
-		for (const entry of table.entries) if (entry.span.file === file && contains(entry.span, position)) return entry.compatible;
+		for (const entry of table.entries) if (contains(entry.span, file, position)) return entry.compatible;
 	}
-	for (const d of facts.ofDeclares) if (d.span.file === file && contains(d.span, position)) return d.compatible;
+	for (const d of facts.ofDeclares) if (contains(d.span, file, position)) return d.compatible;
 	return undefined;
 }
 

@@ -7,7 +7,7 @@
  * groups are listed where they are written. Iterative walks, so no depth of nesting overflows the
  * stack.
  */
-import { positionAt, type Span } from '../base/source';
+import { lineStarts, positionAt, type Span } from '../base/source';
 import type { SyntaxNode } from '../syntax/parser';
 import type { DocumentSymbol } from './types';
 
@@ -18,13 +18,6 @@ interface Draft {
 	span: Span;
 	selectionSpan: Span;
 	children: Draft[];
-}
-
-/** Line starts of a text, for offset → position. */
-function lineStarts(text: string): number[] {
-	const starts = [0];
-	for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-	return starts;
 }
 
 /** The outline of a file from its syntax tree (`root` parsed from `text`). */

@@ -9,18 +9,14 @@
  * that comment is blank, or the comment goes on past the line), or blank up to the end of the line.
  */
 
+import { changedRegion } from './changed-region';
+
 const SAFE = (c: number): boolean => c !== 10 && c !== 13 && c !== 34 && c !== 39 && c !== 42 && c !== 47 && c !== 92; // \n \r " ' * / \
 
 /** True when `before` → `after` changes only comment text or trailing blanks, keeping every token's place. */
 export function sameTokens(before: string, after: string): boolean {
 	if (before === after) return true;
-	const min = Math.min(before.length, after.length);
-	let p = 0;
-	while (p < min && before.charCodeAt(p) === after.charCodeAt(p)) p++;
-	let s = 0;
-	while (s < min - p && before.charCodeAt(before.length - 1 - s) === after.charCodeAt(after.length - 1 - s)) s++;
-	const oldEnd = before.length - s;
-	const newEnd = after.length - s;
+	const { start: p, oldEnd, newEnd } = changedRegion(before, after);
 	for (let i = p; i < oldEnd; i++) if (!SAFE(before.charCodeAt(i))) return false;
 	for (let i = p; i < newEnd; i++) if (!SAFE(after.charCodeAt(i))) return false;
 	// An insertion must not split a comment delimiter or a line splice, nor a deletion join one.

@@ -6,25 +6,25 @@
  * Trees live in WASM memory: a closed document's tree is freed.
  */
 import type { Grammar, InputEdit, Point, SyntaxTree } from '../syntax/parser';
+import { changedRegion } from './changed-region';
 
-/** The single edit that turns `before` into `after` (common prefix and suffix), as tree-sitter wants it. */
+/** The single edit that turns `before` into `after` (their one changed region), as tree-sitter wants it. */
 export function inputEdit(before: string, after: string): InputEdit {
-	const min = Math.min(before.length, after.length);
-	let p = 0;
-	while (p < min && before.charCodeAt(p) === after.charCodeAt(p)) p++;
-	let s = 0;
-	while (s < min - p && before.charCodeAt(before.length - 1 - s) === after.charCodeAt(after.length - 1 - s)) s++;
+	const { start, oldEnd, newEnd } = changedRegion(before, after);
 	return {
-		startIndex: p,
-		oldEndIndex: before.length - s,
-		newEndIndex: after.length - s,
-		startPosition: pointAt(before, p),
-		oldEndPosition: pointAt(before, before.length - s),
-		newEndPosition: pointAt(after, after.length - s),
+		startIndex: start,
+		oldEndIndex: oldEnd,
+		newEndIndex: newEnd,
+		startPosition: pointAt(before, start),
+		oldEndPosition: pointAt(before, oldEnd),
+		newEndPosition: pointAt(after, newEnd),
 	};
 }
 
-/** Row and column (UTF-16 units, as the parser wrapper counts) of an offset. */
+/**
+ * Row and column (UTF-16 units, as the parser wrapper counts) of an offset. Rows end at `\n` only, as
+ * tree-sitter counts them (not `base/source` `lineStarts`, which also ends a line at a lone `\r`).
+ */
 function pointAt(text: string, offset: number): Point {
 	let row = 0;
 	let lineStart = 0;

@@ -30,16 +30,7 @@ export function quickFixes(snapshot: BoardSnapshot, item: ReportItem): QuickFix[
 	if (!data) return [];
 	const texts = new Texts(snapshot);
 	const tree = snapshot.analysis.board.tree;
-	const out: QuickFix[] = [];
-	for (const fix of FIXES) {
-		if (!fix.kinds.includes(data.kind)) continue;
-		try {
-			for (const q of fix.offer({ snapshot, item, data, texts, tree })) if (q.edits.length > 0) out.push(q);
-		} catch {
-			// A fix never breaks the editor: a failing fix is simply not offered.
-		}
-	}
-	return out;
+	return offerAll(FIXES, data, (fix) => fix.offer({ snapshot, item, data, texts, tree }));
 }
 
 /** The fixes that need only texts (the C-side ones), for report items on files outside any board. */
@@ -53,13 +44,18 @@ export function textQuickFixes(item: ReportItem, text: (path: string) => string 
 	const data = item.fix;
 	if (!data) return [];
 	const texts = new Texts({ text });
+	return offerAll(TEXT_FIXES, data, (fix) => fix.offer({ item, data, texts }));
+}
+
+/** The fixes of the modules that handle `data.kind`, in order; a fix with no edit is dropped. */
+function offerAll<M extends FixModule>(modules: readonly M[], data: NonNullable<ReportItem['fix']>, offer: (fix: M) => QuickFix[]): QuickFix[] {
 	const out: QuickFix[] = [];
-	for (const fix of TEXT_FIXES) {
+	for (const fix of modules) {
 		if (!fix.kinds.includes(data.kind)) continue;
 		try {
-			for (const q of fix.offer({ item, data, texts })) if (q.edits.length > 0) out.push(q);
+			for (const q of offer(fix)) if (q.edits.length > 0) out.push(q);
 		} catch {
-			// As above: a failing fix is not offered.
+			// A fix never breaks the editor: a failing fix is simply not offered.
 		}
 	}
 	return out;
