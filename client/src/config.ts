@@ -1,17 +1,10 @@
 /** A typed reader of the `iommuLens.*` settings (the names and meanings: package.json `contributes.configuration`). */
 import * as path from 'node:path';
 import { workspace, type Uri } from 'vscode';
+import type { Settings } from './protocol';
 
-export interface Settings {
-	includePaths: string[];
-	defines: string[];
-	kernel: string;
-	profile: string;
-	driverRoots: string[];
-	kconfig: string;
-	config: string;
-	buildContext: string;
-}
+/** The settings as the server reads them (server/src/protocol/ext.ts), one type on both sides. */
+export type { Settings };
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 const string = (v: unknown): string => (typeof v === 'string' ? v : '');

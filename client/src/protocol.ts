@@ -15,6 +15,7 @@ export {
 	type DmaPathResult,
 	type ScenarioParams,
 	type ServerState,
+	type Settings,
 	type SimulateResult,
 	type StatusParams,
 	type TopologyResult,
