@@ -63,6 +63,9 @@ export function handleDirective(e: Engine, hash: Token): boolean {
 		fr.pos = end;
 		return true;
 	}
+	const include = name === 'include' || name === 'include_next' || name === 'import';
+	// An include recording's segment ends before the line: the line and what it includes run live at replays.
+	if (include) e.beforeIncludeLine(fr.pos - 1, end);
 	const savedParsing = e.parsingArgs;
 	const savedPrevent = e.preventExpansion;
 	const depth = e.ctx.length;
@@ -120,6 +123,7 @@ export function handleDirective(e: Engine, hash: Token): boolean {
 	e.preventExpansion = savedPrevent;
 	fr.pos = end;
 	if (pushed !== undefined) pushed();
+	if (include) e.afterIncludeLine();
 	return true;
 }
 
@@ -144,9 +148,9 @@ function macroName(e: Engine, rest: readonly Token[], directive: Token): string 
 function doUndef(e: Engine, rest: readonly Token[], directive: Token): void {
 	const name = macroName(e, rest, directive);
 	if (name === undefined) return;
-	const m = e.macros.get(name);
+	const m = e.lookupMacro(name);
 	if (m?.builtin !== undefined) e.diag('warning', 'undef-builtin', `undefining "${name}"`, e.tokenSpan(rest[0]!));
-	e.macros.delete(name);
+	e.deleteMacro(name);
 }
 
 /** Reads the header name of `#include`; undefined (after a diagnostic) when malformed. */
@@ -199,7 +203,7 @@ function doInclude(e: Engine, hash: Token, directive: Token, rest: readonly Toke
 		return undefined;
 	}
 	record.resolved = found.path;
-	if (e.entered.has(found.path) && (found.lf.pragmaOnce || directive.text === 'import' || (found.lf.guard !== undefined && e.macros.has(found.lf.guard)))) return undefined;
+	if (e.isEntered(found.path) && (found.lf.pragmaOnce || directive.text === 'import' || (found.lf.guard !== undefined && e.lookupMacro(found.lf.guard) !== undefined))) return undefined;
 	if (e.frames.length >= MAX_INCLUDE_DEPTH) {
 		const chain = e.frames.map((f) => f.lf.path);
 		const cycle = chain.includes(found.path);
@@ -221,7 +225,7 @@ function doInclude(e: Engine, hash: Token, directive: Token, rest: readonly Toke
 	const returnLine = last.line + 2;
 	return () => {
 		e.printer.enterFile(fr.presumedFile, includeLine, found.path);
-		e.pushFile(found.lf, found.index, found.dirIndex, returnLine);
+		e.enterInclude(found.lf, found.index, found.dirIndex, returnLine);
 	};
 }
 
@@ -250,7 +254,7 @@ function evalCondition(e: Engine, lineSpan: ReturnType<Engine['tokenSpan']>): bo
 				if (!ok) problems.push({ message: 'missing \')\' after "defined"', fatal: true });
 			} else if (!ok) problems.push({ message: 'operator "defined" requires an identifier', fatal: true });
 			e.preventExpansion--;
-			items.push({ kind: 'value', value: { v: ok && e.macros.has(n.text) ? 1n : 0n, unsigned: false }, text: 'defined' });
+			items.push({ kind: 'value', value: { v: ok && e.lookupMacro(n.text) !== undefined ? 1n : 0n, unsigned: false }, text: 'defined' });
 			if (!ok) break;
 			continue;
 		}
@@ -305,7 +309,7 @@ function doIf(e: Engine, hash: Token, name: string, rest: readonly Token[], dire
 	if (name === 'if') value = evalCondition(e, e.tokenSpan(hash, last));
 	else {
 		const m = macroName(e, rest, directive);
-		value = m !== undefined && e.macros.has(m) === (name === 'ifdef');
+		value = m !== undefined && (e.lookupMacro(m) !== undefined) === (name === 'ifdef');
 	}
 	cond.taken = value;
 	if (!value) startSkipping(e, last);
@@ -340,7 +344,7 @@ function doElse(e: Engine, hash: Token, name: string, rest: readonly Token[], di
 		e.skipping = saved;
 	} else {
 		const m = macroName(e, rest, directive);
-		value = m !== undefined && e.macros.has(m) === (name === 'elifdef');
+		value = m !== undefined && (e.lookupMacro(m) !== undefined) === (name === 'elifdef');
 	}
 	if (value) {
 		cond.taken = true;
@@ -411,14 +415,16 @@ function doPragma(e: Engine, rest: readonly Token[], lineSpan: ReturnType<Engine
 		case 'pop_macro': {
 			const name = rest[1]?.text === '(' ? str(rest[2]) : undefined;
 			if (name === undefined) break;
+			// The stacks are state include recordings do not track.
+			e.poison();
 			let stack = e.pushedMacros.get(name);
 			if (key === 'push_macro') {
 				if (stack === undefined) e.pushedMacros.set(name, (stack = []));
-				stack.push(e.macros.get(name));
+				stack.push(e.lookupMacro(name));
 			} else if (stack !== undefined && stack.length > 0) {
 				const m = stack.pop();
-				if (m === undefined) e.macros.delete(name);
-				else e.macros.set(name, m);
+				if (m === undefined) e.deleteMacro(name);
+				else e.setMacro(name, m);
 			}
 			break;
 		}

@@ -10,6 +10,7 @@ import { handleDirective } from './directives';
 import { findInclude } from './include';
 import { Flag, Kind, Token, lexFile, type LexedFile } from './lexer';
 import { BUILTINS, PREDEFINED, bodyText, paste, parseDefine, quoteString, sameDefinition, stringify, type Macro } from './macros';
+import { copyFrameState, sameMacro, type IncludeMemo, type Recorder, type Recording, type Segment, type SegmentRecorder } from './memo';
 import { Printer, type ExpansionRecord, type FileTable } from './output';
 import type { IncludeRecord, MacroRecord, MacroUse, PreprocessOptions } from './index';
 
@@ -60,6 +61,8 @@ export interface Frame {
 	lineDelta: number;
 	/** 1-based line of the includer to report when returning to it. */
 	returnLine: number;
+	/** Replaying a recording of the file (memo.ts): the next segment to apply. */
+	replay?: { rec: Recording; next: number };
 }
 
 interface Context {
@@ -67,6 +70,9 @@ interface Context {
 	pos: number;
 	macro: Macro | null;
 }
+
+/** Diagnostics that say a recording depends on more than the state it records (limits, the include chain). */
+const POISON_CODES = new Set(['include-cycle', 'include-depth', 'include-limit', 'macro-limit', 'output-limit', 'internal-limit']);
 
 const EOF_FILE = new Token(Kind.Eof, '', 0, -1, 0, 0, 0, 0);
 const EOF_DIR = new Token(Kind.Eof, '', 0, -1, 0, 0, 0, 0);
@@ -140,12 +146,19 @@ export class Engine implements FileTable {
 	aborted = false;
 	readonly mainFile: string;
 	private readonly date = new Date();
+	/** Include recordings being made, outermost first (memo.ts). */
+	private readonly recs: Recorder[] = [];
+	/** Prefix of memo keys: what the options change (include folders, macros, markers). */
+	private readonly memoKey: string;
 
 	constructor(
 		readonly cache: FileCache,
 		readonly opts: PreprocessOptions,
 		main: string,
+		private readonly memo?: IncludeMemo,
 	) {
+		this.memoKey = JSON.stringify([opts.includePaths, opts.defines ?? [], opts.undefs ?? []]);
+		if (opts.lineMarkers === true) this.memo = undefined;
 		this.mainFile = paths.normalize(main);
 		this.printer = new Printer(opts.lineMarkers === true, this);
 		for (const [name, b] of BUILTINS) this.macros.set(name, { name, params: null, variadic: false, body: [], builtin: b, disabled: false, record: undefined });
@@ -176,12 +189,16 @@ export class Engine implements FileTable {
 
 	/** The span of tokens `a`..`b` (both in the same file), or of the run's main file when synthetic. */
 	tokenSpan(a: Token, b: Token = a): Span {
-		if (a.file < 0) return { file: this.mainFile, start: { line: 0, col: 0 }, end: { line: 0, col: 0 } };
+		if (a.file < 0) {
+			if (this.recs.length !== 0) this.poison();
+			return { file: this.mainFile, start: { line: 0, col: 0 }, end: { line: 0, col: 0 } };
+		}
 		return this.span(a.file, a.start, b.file === a.file && b.end >= a.start ? b.end : a.end);
 	}
 
 	/** Records a diagnostic. */
 	diag(severity: Severity, code: string, message: string, span: Span, related?: RelatedInfo[]): void {
+		if (this.recs.length !== 0 && POISON_CODES.has(code)) this.poison();
 		const d: Diagnostic = { severity, code, message, span };
 		if (related !== undefined) d.related = related;
 		this.diagnostics.push(d);
@@ -197,6 +214,7 @@ export class Engine implements FileTable {
 	/** Reads `path` through the cache, registering it in this run's file table. */
 	readFile(path: string): { lf: LexedFile; index: number } | undefined {
 		const r = this.cache.get(path);
+		if (this.recs.length !== 0) this.noteRead(path, r);
 		if (r === undefined) return undefined;
 		if (!this.fileTable.has(r.index)) {
 			this.fileTable.set(r.index, r.lf);
@@ -205,16 +223,299 @@ export class Engine implements FileTable {
 		return r;
 	}
 
+	// ---- Include recordings and replays (memo.ts) ----
+
+	/** The recorder of the file being read when it is recording its own processing (not suspended). */
+	private active(): Recorder | undefined {
+		const r = this.recs[this.recs.length - 1];
+		return r !== undefined && !r.suspended ? r : undefined;
+	}
+
+	/** Looks a macro up (what every read of the macro table goes through while recording). */
+	lookupMacro(name: string): Macro | undefined {
+		const m = this.macros.get(name);
+		if (this.recs.length !== 0) this.noteMacro(name, m);
+		return m;
+	}
+
+	setMacro(name: string, m: Macro): void {
+		this.macros.set(name, m);
+		const r = this.active();
+		if (r !== undefined) r.segment.macroWrites.set(name, m);
+	}
+
+	deleteMacro(name: string): void {
+		this.macros.delete(name);
+		const r = this.active();
+		if (r !== undefined) r.segment.macroWrites.set(name, undefined);
+	}
+
+	isEntered(path: string): boolean {
+		const has = this.entered.has(path);
+		const s = this.active()?.segment;
+		if (s !== undefined && !s.enteredAdds.has(path) && !s.enteredDeps.has(path)) s.enteredDeps.set(path, has);
+		return has;
+	}
+
+	private addEntered(path: string): void {
+		this.entered.add(path);
+		this.active()?.segment.enteredAdds.add(path);
+	}
+
+	private isReported(index: number): boolean {
+		const has = this.reported.has(index);
+		const s = this.active()?.segment;
+		if (s !== undefined && !s.reportedAdds.has(index) && !s.reportedDeps.has(index)) s.reportedDeps.set(index, has);
+		return has;
+	}
+
+	private addReported(index: number): void {
+		this.reported.add(index);
+		this.active()?.segment.reportedAdds.add(index);
+	}
+
+	/** The recordings being made cannot be kept (the output depends on more than they record). */
+	poison(): void {
+		for (const r of this.recs) r.poisoned = true;
+	}
+
+	private noteMacro(name: string, m: Macro | undefined): void {
+		const s = this.active()?.segment;
+		if (s !== undefined && !s.macroWrites.has(name) && !s.macroDeps.has(name)) s.macroDeps.set(name, m);
+	}
+
+	private noteRead(path: string, r: { lf: LexedFile; index: number } | undefined): void {
+		const rec = this.active();
+		if (rec === undefined) return;
+		rec.paths.add(path);
+		const s = rec.segment;
+		if (r !== undefined && !s.readIndices.has(r.index)) {
+			s.readIndices.add(r.index);
+			s.reads.push(r);
+			rec.paths.add(r.lf.path);
+		}
+	}
+
+	/** Whether the run is between tokens of files only (no macro context, no argument collection, no directive). */
+	private clean(): boolean {
+		return this.ctx.length === 0 && this.parsingArgs === 0 && !this.inDirective && !this.skipping && !this.aborted;
+	}
+
+	/**
+	 * Enters an included file (`#include` found it and decided to enter). With a memo, replays a
+	 * recording of it whose first segment matches the current state (the frame then replays segment
+	 * by segment in `lexToken`), else reads it and records it.
+	 */
+	enterInclude(lf: LexedFile, index: number, dirIndex: number, returnLine: number): void {
+		const memo = this.memo;
+		if (memo === undefined || !this.clean()) {
+			this.pushFile(lf, index, dirIndex, returnLine);
+			return;
+		}
+		const key = `${this.memoKey}\n${lf.path}\n${dirIndex}\n${this.frames.length}`;
+		let replay: Recording | undefined;
+		for (const r of memo.variants(key) ?? []) {
+			if (this.segmentMatches(r.segments[0]!)) {
+				replay = r;
+				break;
+			}
+		}
+		const depth = this.frames.length;
+		this.pushFile(lf, index, dirIndex, returnLine, replay !== undefined);
+		const fr = this.frames[depth]!;
+		if (replay !== undefined) {
+			memo.touch(key);
+			fr.replay = { rec: replay, next: 0 };
+			return;
+		}
+		const rec: Recorder = { key, depth, poisoned: false, suspended: false, segments: [], segment: undefined as unknown as SegmentRecorder, paths: new Set([lf.path]) };
+		this.recs.push(rec);
+		this.startSegment(rec, fr);
+	}
+
+	private startSegment(rec: Recorder, fr: Frame): void {
+		rec.segment = {
+			pos: fr.pos,
+			from: copyFrameState(fr),
+			avoidIn: this.printer.avoidPending,
+			macroDeps: new Map(),
+			enteredDeps: new Map(),
+			reportedDeps: new Map(),
+			macroWrites: new Map(),
+			enteredAdds: new Set(),
+			reportedAdds: new Set(),
+			reads: [],
+			readIndices: new Set(),
+			at: {
+				diagnostics: this.diagnostics.length,
+				includes: this.includes.length,
+				macroRecords: this.macroRecords.length,
+				macroUses: this.macroUses.length,
+				skipped: this.skipped.length,
+				expansions: this.expansions.length,
+				curExp: this.curExp,
+				emitted: this.emitted,
+				expansionCount: this.expansionCount,
+			},
+			printerMark: this.printer.mark(),
+		};
+	}
+
+	/** Ends the segment being recorded (`directive`: the `#include` line that ends it). False when it cannot be kept. */
+	private endSegment(rec: Recorder, fr: Frame, directive: Token[] | undefined): boolean {
+		const s = rec.segment;
+		if (rec.poisoned || this.ctx.length !== 0 || this.parsingArgs !== 0 || this.printer.openSince(s.printerMark)) {
+			this.printer.capture(s.printerMark, 0);
+			return false;
+		}
+		const at = s.at;
+		const captured = this.printer.capture(s.printerMark, at.expansions);
+		if (captured === undefined) return false;
+		rec.segments.push({
+			pos: s.pos,
+			from: s.from,
+			avoidIn: s.avoidIn,
+			macroDeps: s.macroDeps,
+			enteredDeps: s.enteredDeps,
+			reportedDeps: s.reportedDeps,
+			macroWrites: s.macroWrites,
+			enteredAdds: s.enteredAdds,
+			reportedAdds: s.reportedAdds,
+			reads: s.reads,
+			diagnostics: this.diagnostics.slice(at.diagnostics),
+			includes: this.includes.slice(at.includes),
+			macroRecords: this.macroRecords.slice(at.macroRecords),
+			macroUses: this.macroUses.slice(at.macroUses),
+			skipped: this.skipped.slice(at.skipped),
+			expansions: this.expansions.slice(at.expansions).map((x) => ({ name: x.name, file: x.file, start: x.start, end: x.end })),
+			curExp: this.curExp !== at.curExp && this.curExp >= at.expansions ? this.curExp - at.expansions : -1,
+			emitted: this.emitted - at.emitted,
+			expansionCount: this.expansionCount - at.expansionCount,
+			chunk: captured.chunk,
+			exit: captured.exit,
+			to: copyFrameState(fr),
+			directive,
+		});
+		return true;
+	}
+
+	/**
+	 * An `#include` line of the file being read (its `#` at token index `hashIndex`, the line ending
+	 * at `end`): the recording's segment ends here; the directive and what it includes run live.
+	 */
+	beforeIncludeLine(hashIndex: number, end: number): void {
+		const rec = this.active();
+		if (rec === undefined || rec.depth !== this.frames.length - 1) return;
+		const fr = this.frames[rec.depth]!;
+		if (!this.endSegment(rec, fr, fr.toks.slice(hashIndex, end))) rec.poisoned = true;
+		rec.suspended = true;
+	}
+
+	/** After an `#include` line (and what it included, when that was read at once or not at all). */
+	afterIncludeLine(): void {
+		const rec = this.recs[this.recs.length - 1];
+		if (rec !== undefined && rec.suspended && rec.depth === this.frames.length - 1) this.resume(rec);
+	}
+
+	/** The file of suspended recorder `rec` is being read again: a new segment starts. */
+	private resume(rec: Recorder): void {
+		rec.suspended = false;
+		if (this.ctx.length !== 0 || this.parsingArgs !== 0) rec.poisoned = true;
+		this.startSegment(rec, this.frames[rec.depth]!);
+	}
+
+	/** The file of recorder `rec` ended (called before its includer is told): keep the recording. */
+	private finishRecording(rec: Recorder, fr: Frame): void {
+		this.recs.pop();
+		if (!this.endSegment(rec, fr, undefined) || this.memo === undefined) return;
+		let tokenCount = 0;
+		for (const s of rec.segments) tokenCount += s.chunk.tokenCount;
+		this.memo.add({ key: rec.key, segments: rec.segments, tokenCount, paths: rec.paths });
+	}
+
+	/** Whether segment `s`'s dependencies hold now, and replaying it stays within the limits. */
+	private segmentMatches(s: Segment): boolean {
+		if (this.printer.avoidPending !== s.avoidIn) return false;
+		if (this.emitted + s.emitted > MAX_OUTPUT_TOKENS || this.expansionCount + s.expansionCount > MAX_MACRO_EXPANSIONS) return false;
+		for (const [name, m] of s.macroDeps) if (!sameMacro(this.macros.get(name), m)) return false;
+		for (const [path, has] of s.enteredDeps) if (this.entered.has(path) !== has) return false;
+		for (const [index, has] of s.reportedDeps) if (this.reported.has(index) !== has) return false;
+		return true;
+	}
+
+	/**
+	 * One step of a replaying frame (`lexToken` calls it when the frame is on top): applies the next
+	 * segment and runs the `#include` line that ends it, or ends the file. When a segment does not
+	 * match, the rest of the file is read live from where the segment starts.
+	 */
+	private replayStep(fr: Frame): void {
+		const rp = fr.replay!;
+		const s = rp.rec.segments[rp.next]!;
+		if (!(this.ctx.length === 0 && this.parsingArgs === 0 && !this.skipping && !this.aborted) || !this.segmentMatches(s)) {
+			fr.replay = undefined;
+			fr.toks = this.cache.tokens(fr.lf);
+			fr.pos = s.pos;
+			const from = copyFrameState(s.from);
+			fr.conds = from.conds;
+			fr.presumedFile = from.presumedFile;
+			fr.lineDelta = from.lineDelta;
+			return;
+		}
+		rp.next++;
+		this.applySegment(s, fr);
+		if (s.directive !== undefined) {
+			fr.toks = s.directive;
+			fr.pos = 1;
+			handleDirective(this, s.directive[0]!);
+			return;
+		}
+		fr.replay = undefined;
+		fr.toks = [];
+		fr.pos = 0;
+		fr.conds = [];
+	}
+
+	/** Applies segment `s`'s effects, as reading its part of the file would have. */
+	private applySegment(s: Segment, fr: Frame): void {
+		for (const [name, m] of s.macroWrites) {
+			if (m === undefined) this.macros.delete(name);
+			else this.macros.set(name, m);
+		}
+		for (const p of s.enteredAdds) this.entered.add(p);
+		for (const i of s.reportedAdds) this.reported.add(i);
+		for (const x of s.reads) {
+			if (this.fileTable.has(x.index)) continue;
+			this.fileTable.set(x.index, x.lf);
+			this.files.push(x.lf.path);
+		}
+		for (const d of s.diagnostics) this.diagnostics.push(d);
+		for (const i of s.includes) this.includes.push(i);
+		for (const m of s.macroRecords) this.macroRecords.push(m);
+		for (const u of s.macroUses) this.macroUses.push(u);
+		for (const sp of s.skipped) this.skipped.push(sp);
+		const expBase = this.expansions.length;
+		// Copies: the run may still extend its current expansion's end.
+		for (const x of s.expansions) this.expansions.push({ name: x.name, file: x.file, start: x.start, end: x.end });
+		if (s.curExp >= 0) this.curExp = expBase + s.curExp;
+		this.emitted += s.emitted;
+		this.expansionCount += s.expansionCount;
+		this.printer.replay(s.chunk, s.exit, expBase);
+		const to = copyFrameState(s.to);
+		fr.conds = to.conds;
+		fr.presumedFile = to.presumedFile;
+		fr.lineDelta = to.lineDelta;
+	}
+
 	get frame(): Frame {
 		return this.frames[this.frames.length - 1]!;
 	}
 
 	/** Enters a file (the main file, or one found by `#include`). */
-	pushFile(lf: LexedFile, index: number, dirIndex: number, returnLine: number): void {
-		this.frames.push({ lf, toks: this.cache.tokens(lf), fileIndex: index, pos: 0, conds: [], dirIndex, presumedFile: lf.path, lineDelta: 0, returnLine });
-		this.entered.add(lf.path);
-		if (!this.reported.has(index)) {
-			this.reported.add(index);
+	pushFile(lf: LexedFile, index: number, dirIndex: number, returnLine: number, replaying = false): void {
+		this.frames.push({ lf, toks: replaying ? [] : this.cache.tokens(lf), fileIndex: index, pos: 0, conds: [], dirIndex, presumedFile: lf.path, lineDelta: 0, returnLine });
+		this.addEntered(lf.path);
+		if (!this.isReported(index)) {
+			this.addReported(index);
 			for (const p of lf.problems) this.diag('error', p.code, p.message, this.span(index, p.start, p.end));
 		}
 	}
@@ -236,9 +537,12 @@ export class Engine implements FileTable {
 		}
 		if (this.skipping) this.closeSkip(fr.fileIndex, fr.lf.text.length);
 		this.skipping = false;
+		const rec = this.recs[this.recs.length - 1];
+		if (rec !== undefined && rec.depth === this.frames.length) this.finishRecording(rec, fr);
 		const parent = this.frames[this.frames.length - 1];
 		if (parent === undefined) return false;
 		this.printer.leaveFile(parent.presumedFile, fr.returnLine + parent.lineDelta);
+		this.afterIncludeLine();
 		return true;
 	}
 
@@ -251,6 +555,10 @@ export class Engine implements FileTable {
 			if (this.inDirective) {
 				if (fr.pos >= this.dirEnd) return EOF_DIR;
 				return toks[fr.pos++]!;
+			}
+			if (fr.replay !== undefined && fr.pos >= toks.length) {
+				this.replayStep(fr);
+				continue;
 			}
 			if (this.skipping) {
 				while (fr.pos < toks.length) {
@@ -341,6 +649,7 @@ export class Engine implements FileTable {
 			}
 			if (tok.kind !== Kind.Name || (tok.flags & Flag.NoExpand) !== 0) return tok;
 			const m = this.macros.get(tok.text);
+			if (this.recs.length !== 0) this.noteMacro(tok.text, m);
 			if (m === undefined || this.preventExpansion > 0 || this.aborted) return tok;
 			if (m.disabled) return tok.withFlags(tok.flags | Flag.NoExpand);
 			if (this.ctx.length >= MAX_MACRO_DEPTH) {
@@ -598,6 +907,7 @@ export class Engine implements FileTable {
 				text = quoteString(fr.presumedFile);
 				break;
 			case 'baseFile':
+				this.poison();
 				text = quoteString(this.mainFile);
 				break;
 			case 'fileName': {
@@ -610,19 +920,23 @@ export class Engine implements FileTable {
 				text = String(this.currentLine(name));
 				break;
 			case 'counter':
+				this.poison();
 				kind = Kind.Number;
 				text = String(this.counter++);
 				break;
 			case 'includeLevel':
+				this.poison();
 				kind = Kind.Number;
 				text = String(this.frames.length - 1);
 				break;
 			case 'date': {
+				this.poison();
 				const d = this.date;
 				text = `"${MONTHS[d.getMonth()]} ${String(d.getDate()).padStart(2, ' ')} ${d.getFullYear()}"`;
 				break;
 			}
 			case 'time': {
+				this.poison();
 				const d = this.date;
 				const p = (x: number): string => String(x).padStart(2, '0');
 				text = `"${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}"`;
@@ -707,7 +1021,7 @@ export class Engine implements FileTable {
 			rec.variadic = m.variadic;
 		}
 		m.record = rec;
-		const old = this.macros.get(m.name);
+		const old = this.lookupMacro(m.name);
 		if (old !== undefined) {
 			if (old.builtin !== undefined) this.diag('warning', 'macro-redefined', `redefining builtin macro "${m.name}"`, nameSpan);
 			else if (!sameDefinition(old, m)) {
@@ -715,7 +1029,7 @@ export class Engine implements FileTable {
 				this.diag('warning', 'macro-redefined', `"${m.name}" redefined`, nameSpan, related);
 			}
 		}
-		this.macros.set(m.name, m);
+		this.setMacro(m.name, m);
 		this.macroRecords.push(rec);
 	}
 
@@ -735,6 +1049,9 @@ export class Engine implements FileTable {
 			const message = err instanceof Error ? err.message : String(err);
 			this.diag('error', 'internal-limit', `preprocessing stopped: ${message}`, { file: this.mainFile, start: { line: 0, col: 0 }, end: { line: 0, col: 0 } });
 		}
+		// Macros are shared with recordings (and so with later runs): none may stay disabled.
+		this.popContextsTo(0);
+		this.recs.length = 0;
 	}
 
 	private loop(): void {

@@ -8,11 +8,13 @@ import { paths, type Diagnostic, type FileSystem, type SourceMap, type Span } fr
 import { Engine, type FileCache } from './expand';
 import { MAX_FILE_SIZE } from './include';
 import { lexFile, Spellings, type LexedFile, type Token } from './lexer';
+import { IncludeMemo } from './memo';
 
 export { MAX_FILE_SIZE, MAX_INCLUDE_DEPTH } from './include';
 export { MAX_IF_EXPR_DEPTH } from './expr';
 export { MAX_ARG_NESTING, MAX_INCLUDE_COUNT, MAX_MACRO_DEPTH, MAX_MACRO_EXPANSIONS, MAX_OUTPUT_TOKENS } from './expand';
 export { TokenSourceMap } from './output';
+export { MEMO_TOKEN_BUDGET } from './memo';
 
 /** Options of a run, as the command line of cpp gives them. */
 export interface PreprocessOptions {
@@ -76,8 +78,16 @@ export interface PreprocessResult {
 export interface Preprocessor {
 	/** Preprocesses `file` (never throws; problems become diagnostics). */
 	preprocess(file: string, opts: PreprocessOptions): PreprocessResult;
-	/** Drops the cached lexing of one file (the editor changed it). */
+	/** Drops the cached lexing of one file (the editor changed it), and the include recordings that read or looked for it. */
 	invalidate(path: string): void;
+	/** Include replays so far and recordings kept (include memoisation, memo.ts). */
+	readonly memoStats: { hits: number; stored: number };
+}
+
+/** Options of a preprocessor. */
+export interface PreprocessorOptions {
+	/** Replay included files recorded in earlier runs (memo.ts); default true. */
+	memo?: boolean;
 }
 
 /**
@@ -160,12 +170,18 @@ class Cache implements FileCache {
 /**
  * Creates a preprocessor over `fs`. It caches the lexed form of each file, so that the boards of a
  * kernel tree, which share `.dtsi` and header files, lex each file once; `invalidate` drops one.
+ * It also records what each included file did and replays it when a later run includes the file in
+ * the same state (memo.ts): the boards of one SoC preprocess its `.dtsi` once.
  */
-export function createPreprocessor(fs: FileSystem): Preprocessor {
+export function createPreprocessor(fs: FileSystem, options: PreprocessorOptions = {}): Preprocessor {
 	const cache = new Cache(fs);
+	const memo = options.memo === false ? undefined : new IncludeMemo();
 	return {
+		get memoStats() {
+			return { hits: memo?.hits ?? 0, stored: memo?.stored ?? 0 };
+		},
 		preprocess(file: string, opts: PreprocessOptions): PreprocessResult {
-			const e = new Engine(cache, opts, file);
+			const e = new Engine(cache, opts, file, memo);
 			e.run();
 			const { text, map } = e.printer.finish(e.expansions, e.mainFile);
 			return {
@@ -181,6 +197,8 @@ export function createPreprocessor(fs: FileSystem): Preprocessor {
 		},
 		invalidate(path: string): void {
 			cache.invalidate(path);
+			memo?.invalidate(path);
+			memo?.invalidate(paths.normalize(path));
 		},
 	};
 }

@@ -77,6 +77,53 @@ function quoteFile(p: string): string {
 	return p.replace(/[\\"]/g, (m) => `\\${m}`).replace(/\n/g, '\\n');
 }
 
+/** Printed text and its source map entries, relative to where they started (include memoisation). */
+export interface PrinterChunk {
+	text: string;
+	tokenCount: number;
+	/** The line state when the chunk started. */
+	start: LineState;
+	/**
+	 * The chunk's first move to a line (`maybePrintLine` or `printLine`), whose text (`length`
+	 * characters at the chunk's start) depends on the line state: replayed live when that differs.
+	 * Undefined when the chunk printed nothing.
+	 */
+	first: { kind: 'maybe' | 'print'; line: number; file: string; flags: string; length: number } | undefined;
+	/** Per token: output offset relative to the chunk, file index, source start and end, expansion index relative to the chunk's first (-1: none), printed length. */
+	out: Int32Array;
+	file: Int32Array;
+	starts: Int32Array;
+	ends: Int32Array;
+	exp: Int32Array;
+	lengths: Int32Array;
+}
+
+/** The printer's line state: whether the current line has text, and the presumed source line and file. */
+export interface LineState {
+	printed: boolean;
+	srcLine: number;
+	srcFile: string;
+}
+
+/**
+ * The printer's state after a chunk: the line state when the chunk moved to a line, `tail` when it
+ * printed a token (else the state before it stands).
+ */
+export interface PrinterExit {
+	line?: LineState;
+	tail?: { prev: Token | null; source: Token | null; avoid: boolean };
+}
+
+/** Where a chunk starts (`Printer.mark`); one chunk is open at a time. */
+export interface PrinterMark {
+	parts: number;
+	len: number;
+	n: number;
+	paddings: number;
+	start: LineState;
+	first?: { kind: 'maybe' | 'print'; line: number; file: string; flags: string; at: number; length: number };
+}
+
 /** Growable typed-array columns of the source map. */
 class Columns {
 	n = 0;
@@ -87,9 +134,22 @@ class Columns {
 	exp: Int32Array<ArrayBuffer> = new Int32Array(1024);
 
 	push(out: number, file: number, start: number, end: number, exp: number): void {
-		if (this.n === this.out.length) {
+		if (this.n === this.out.length) this.grow(this.n + 1);
+		const k = this.n++;
+		this.out[k] = out;
+		this.file[k] = file;
+		this.start[k] = start;
+		this.end[k] = end;
+		this.exp[k] = exp;
+	}
+
+	/** Makes room for `need` entries. */
+	grow(need: number): void {
+		if (need > this.out.length) {
+			let size = this.out.length * 2;
+			while (size < need) size *= 2;
 			const grow = (a: Int32Array): Int32Array<ArrayBuffer> => {
-				const b = new Int32Array(a.length * 2);
+				const b = new Int32Array(size);
 				b.set(a);
 				return b;
 			};
@@ -99,12 +159,6 @@ class Columns {
 			this.end = grow(this.end);
 			this.exp = grow(this.exp);
 		}
-		const k = this.n++;
-		this.out[k] = out;
-		this.file[k] = file;
-		this.start[k] = start;
-		this.end[k] = end;
-		this.exp[k] = exp;
 	}
 }
 
@@ -204,6 +258,10 @@ export class Printer {
 	private avoid = false;
 	private readonly cols = new Columns();
 	private lengths = new Int32Array(1024);
+	/** Padding tokens seen (include memoisation: a chunk that printed nothing but paddings changed the state). */
+	private paddings = 0;
+	/** The chunk being recorded (include memoisation). */
+	private open: PrinterMark | undefined;
 
 	constructor(
 		private readonly markers: boolean,
@@ -226,14 +284,19 @@ export class Printer {
 	}
 
 	private printLine(line: number, file: string, flags: string): void {
+		const o = this.open;
+		const first = o !== undefined && o.first === undefined ? (o.first = { kind: 'print', line, file, flags, at: this.len, length: 0 }) : undefined;
 		if (this.printed) this.write('\n');
 		this.printed = false;
 		this.srcLine = line;
 		this.srcFile = file;
 		if (this.markers) this.write(`# ${line} "${quoteFile(file)}"${flags}\n`);
+		if (first !== undefined) first.length = this.len - first.at;
 	}
 
 	private maybePrintLine(line: number, file: string): void {
+		const o = this.open;
+		const first = o !== undefined && o.first === undefined ? (o.first = { kind: 'maybe', line, file, flags: '', at: this.len, length: 0 }) : undefined;
 		if (this.printed) {
 			this.write('\n');
 			this.srcLine++;
@@ -245,6 +308,7 @@ export class Printer {
 				this.srcLine++;
 			}
 		} else this.printLine(line, file, '');
+		if (first !== undefined) first.length = this.len - first.at;
 	}
 
 	/** A file is entered by an `#include` on 1-based line `line` of `parent`. */
@@ -277,6 +341,7 @@ export class Printer {
 
 	/** A padding token of the expander. */
 	padding(p: Token): void {
+		this.paddings++;
 		this.avoid = true;
 		if (this.source === null || ((this.source.flags & Flag.PrevWhite) === 0 && p.source === null)) this.source = p.source;
 	}
@@ -300,6 +365,114 @@ export class Printer {
 		this.lengths[k] = t.text.length;
 		this.write(t.text);
 		this.printed = true;
+	}
+
+	// ---- Include memoisation (memo.ts) ----
+
+	/** Whether a padding asked for a space before the next token (part of a chunk's starting state). */
+	get avoidPending(): boolean {
+		return this.avoid;
+	}
+
+	/** Starts a chunk (and ends any chunk still open). */
+	mark(): PrinterMark {
+		const m: PrinterMark = { parts: this.parts.length, len: this.len, n: this.cols.n, paddings: this.paddings, start: { printed: this.printed, srcLine: this.srcLine, srcFile: this.srcFile } };
+		this.open = m;
+		return m;
+	}
+
+	/** Whether something printed since `m` depends on state before it that a chunk does not record. */
+	openSince(m: PrinterMark): boolean {
+		return this.cols.n === m.n && this.paddings !== m.paddings;
+	}
+
+	/**
+	 * The text and map entries printed since `m`, relative to it (`expBase`: the first expansion index
+	 * of the chunk), and the state it leaves; undefined when they cannot be replayed. Ends the chunk.
+	 */
+	capture(m: PrinterMark, expBase: number): { chunk: PrinterChunk; exit: PrinterExit } | undefined {
+		if (this.open === m) this.open = undefined;
+		const c = this.cols;
+		const count = c.n - m.n;
+		const first = m.first;
+		// Nothing is written before a chunk's first move to a line; a chunk without one prints nothing.
+		if (first === undefined ? this.len !== m.len || count !== 0 : first.at !== m.len) return undefined;
+		const out = c.out.slice(m.n, c.n);
+		const exp = c.exp.slice(m.n, c.n);
+		for (let k = 0; k < count; k++) {
+			out[k]! -= m.len;
+			const x = exp[k]!;
+			if (x >= 0) {
+				if (x < expBase) return undefined;
+				exp[k] = x - expBase;
+			}
+		}
+		const text = this.parts.slice(m.parts).join('');
+		const chunk: PrinterChunk = {
+			text,
+			tokenCount: count,
+			start: m.start,
+			first: first === undefined ? undefined : { kind: first.kind, line: first.line, file: first.file, flags: first.flags, length: first.length },
+			out,
+			file: c.file.slice(m.n, c.n),
+			starts: c.start.slice(m.n, c.n),
+			ends: c.end.slice(m.n, c.n),
+			exp,
+			lengths: this.lengths.slice(m.n, c.n),
+		};
+		const exit: PrinterExit = {};
+		if (first !== undefined) exit.line = { printed: this.printed, srcLine: this.srcLine, srcFile: this.srcFile };
+		if (count > 0) exit.tail = { prev: this.prev, source: this.source, avoid: this.avoid };
+		return { chunk, exit };
+	}
+
+	/** Prints a recorded chunk (its expansion indices start at `expBase`) and restores the state it left. */
+	replay(chunk: PrinterChunk, exit: PrinterExit, expBase: number): void {
+		const first = chunk.first;
+		if (first === undefined) return;
+		let text = chunk.text;
+		let shift = this.len;
+		const st = chunk.start;
+		if (this.printed !== st.printed || this.srcLine !== st.srcLine || this.srcFile !== st.srcFile) {
+			// The line state differs from the recording's: move to the line live, then print the rest.
+			const before = this.len;
+			if (first.kind === 'maybe') this.maybePrintLine(first.line, first.file);
+			else this.printLine(first.line, first.file, first.flags);
+			shift = before + (this.len - before) - first.length;
+			text = text.slice(first.length);
+		}
+		const c = this.cols;
+		const n = c.n;
+		const count = chunk.tokenCount;
+		c.grow(n + count);
+		if (n + count > this.lengths.length) {
+			let size = this.lengths.length * 2;
+			while (size < n + count) size *= 2;
+			const b = new Int32Array(size);
+			b.set(this.lengths);
+			this.lengths = b;
+		}
+		for (let k = 0; k < count; k++) {
+			c.out[n + k] = chunk.out[k]! + shift;
+			const x = chunk.exp[k]!;
+			c.exp[n + k] = x >= 0 ? x + expBase : -1;
+		}
+		c.file.set(chunk.file, n);
+		c.start.set(chunk.starts, n);
+		c.end.set(chunk.ends, n);
+		this.lengths.set(chunk.lengths, n);
+		c.n = n + count;
+		if (text.length > 0) this.write(text);
+		if (exit.line !== undefined) {
+			this.printed = exit.line.printed;
+			this.srcLine = exit.line.srcLine;
+			this.srcFile = exit.line.srcFile;
+		}
+		if (exit.tail !== undefined) {
+			this.prev = exit.tail.prev;
+			this.source = exit.tail.source;
+			this.avoid = exit.tail.avoid;
+		}
 	}
 
 	/** Ends the output and returns the text with its map. */
