@@ -10,7 +10,7 @@ import { handleDirective } from './directives';
 import { findInclude } from './include';
 import { Flag, Kind, Token, lexFile, type LexedFile } from './lexer';
 import { BUILTINS, PREDEFINED, bodyText, paste, parseDefine, quoteString, sameDefinition, stringify, type Macro } from './macros';
-import { copyFrameState, sameMacro, type IncludeMemo, type Recorder, type Recording, type Segment, type SegmentRecorder } from './memo';
+import { compact, copyFrameState, sameMacro, tail, type IncludeMemo, type Recorder, type Recording, type Segment, type SegmentRecorder } from './memo';
 import { Printer, type ExpansionRecord, type FileTable } from './output';
 import type { IncludeRecord, MacroRecord, MacroUse, PreprocessOptions } from './index';
 
@@ -375,19 +375,19 @@ export class Engine implements FileTable {
 			pos: s.pos,
 			from: s.from,
 			avoidIn: s.avoidIn,
-			macroDeps: s.macroDeps,
-			enteredDeps: s.enteredDeps,
-			reportedDeps: s.reportedDeps,
-			macroWrites: s.macroWrites,
-			enteredAdds: s.enteredAdds,
-			reportedAdds: s.reportedAdds,
-			reads: s.reads,
-			diagnostics: this.diagnostics.slice(at.diagnostics),
-			includes: this.includes.slice(at.includes),
-			macroRecords: this.macroRecords.slice(at.macroRecords),
-			macroUses: this.macroUses.slice(at.macroUses),
-			skipped: this.skipped.slice(at.skipped),
-			expansions: this.expansions.slice(at.expansions).map((x) => ({ name: x.name, file: x.file, start: x.start, end: x.end })),
+			macroDeps: compact(s.macroDeps),
+			enteredDeps: compact(s.enteredDeps),
+			reportedDeps: compact(s.reportedDeps),
+			macroWrites: compact(s.macroWrites),
+			enteredAdds: compact(s.enteredAdds),
+			reportedAdds: compact(s.reportedAdds),
+			reads: s.reads.length === 0 ? [] : s.reads,
+			diagnostics: tail(this.diagnostics, at.diagnostics),
+			includes: tail(this.includes, at.includes),
+			macroRecords: tail(this.macroRecords, at.macroRecords),
+			macroUses: tail(this.macroUses, at.macroUses),
+			skipped: tail(this.skipped, at.skipped),
+			expansions: tail(this.expansions, at.expansions).map((x) => ({ name: x.name, file: x.file, start: x.start, end: x.end })),
 			curExp: this.curExp !== at.curExp && this.curExp >= at.expansions ? this.curExp - at.expansions : -1,
 			emitted: this.emitted - at.emitted,
 			expansionCount: this.expansionCount - at.expansionCount,
