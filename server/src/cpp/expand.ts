@@ -84,6 +84,10 @@ function padding(source: Token): Token {
 	return new Token(Kind.Padding, '', 0, -1, 0, 0, 0, 0, 0, source);
 }
 
+function appendAll<T>(to: T[], from: readonly T[]): void {
+	for (let k = 0; k < from.length; k++) to.push(from[k]!);
+}
+
 function isPunct(t: Token, text: string): boolean {
 	return t.kind === Kind.Punct && t.text === text;
 }
@@ -437,9 +441,13 @@ export class Engine implements FileTable {
 	private segmentMatches(s: Segment): boolean {
 		if (this.printer.avoidPending !== s.avoidIn) return false;
 		if (this.emitted + s.emitted > MAX_OUTPUT_TOKENS || this.expansionCount + s.expansionCount > MAX_MACRO_EXPANSIONS) return false;
-		for (const [name, m] of s.macroDeps) if (!sameMacro(this.macros.get(name), m)) return false;
-		for (const [path, has] of s.enteredDeps) if (this.entered.has(path) !== has) return false;
-		for (const [index, has] of s.reportedDeps) if (this.reported.has(index) !== has) return false;
+		// Indexed loops: this runs for every replayed segment (no iterator objects).
+		const md = s.macroDeps;
+		for (let k = 0; k < md.length; k++) if (!sameMacro(this.macros.get(md[k]![0]), md[k]![1])) return false;
+		const ed = s.enteredDeps;
+		for (let k = 0; k < ed.length; k++) if (this.entered.has(ed[k]![0]) !== ed[k]![1]) return false;
+		const rd = s.reportedDeps;
+		for (let k = 0; k < rd.length; k++) if (this.reported.has(rd[k]![0]) !== rd[k]![1]) return false;
 		return true;
 	}
 
@@ -477,25 +485,33 @@ export class Engine implements FileTable {
 
 	/** Applies segment `s`'s effects, as reading its part of the file would have. */
 	private applySegment(s: Segment, fr: Frame): void {
-		for (const [name, m] of s.macroWrites) {
+		// Indexed loops: this runs for every replayed segment (no iterator objects).
+		const mw = s.macroWrites;
+		for (let k = 0; k < mw.length; k++) {
+			const name = mw[k]![0];
+			const m = mw[k]![1];
 			if (m === undefined) this.macros.delete(name);
 			else this.macros.set(name, m);
 		}
-		for (const p of s.enteredAdds) this.entered.add(p);
-		for (const i of s.reportedAdds) this.reported.add(i);
-		for (const x of s.reads) {
+		for (let k = 0; k < s.enteredAdds.length; k++) this.entered.add(s.enteredAdds[k]!);
+		for (let k = 0; k < s.reportedAdds.length; k++) this.reported.add(s.reportedAdds[k]!);
+		for (let k = 0; k < s.reads.length; k++) {
+			const x = s.reads[k]!;
 			if (this.fileTable.has(x.index)) continue;
 			this.fileTable.set(x.index, x.lf);
 			this.files.push(x.lf.path);
 		}
-		for (const d of s.diagnostics) this.diagnostics.push(d);
-		for (const i of s.includes) this.includes.push(i);
-		for (const m of s.macroRecords) this.macroRecords.push(m);
-		for (const u of s.macroUses) this.macroUses.push(u);
-		for (const sp of s.skipped) this.skipped.push(sp);
+		appendAll(this.diagnostics, s.diagnostics);
+		appendAll(this.includes, s.includes);
+		appendAll(this.macroRecords, s.macroRecords);
+		appendAll(this.macroUses, s.macroUses);
+		appendAll(this.skipped, s.skipped);
 		const expBase = this.expansions.length;
 		// Copies: the run may still extend its current expansion's end.
-		for (const x of s.expansions) this.expansions.push({ name: x.name, file: x.file, start: x.start, end: x.end });
+		for (let k = 0; k < s.expansions.length; k++) {
+			const x = s.expansions[k]!;
+			this.expansions.push({ name: x.name, file: x.file, start: x.start, end: x.end });
+		}
 		if (s.curExp >= 0) this.curExp = expBase + s.curExp;
 		this.emitted += s.emitted;
 		this.expansionCount += s.expansionCount;
