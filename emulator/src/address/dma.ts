@@ -142,24 +142,62 @@ function bitsFor(end: bigint): number {
 	return end <= 0n ? 1 : end.toString(2).length;
 }
 
+/** The part of a `DmaView` that depends only on where the walk starts (see `chainFrom`). */
+type DmaChain = Pick<DmaView, 'walk' | 'status' | 'windows' | 'droppedWindows' | 'breakAt' | 'busDmaLimit' | 'dmaMaskBits'>;
+
+/**
+ * The chains read so far, per first node of the walk and per how the walk reached it. Every device
+ * of a bus starts its walk at the bus, so the chain is read once per bus rather than once per device.
+ * Valid because a node view belongs to one immutable tree (see dt/props.ts), and the answer depends
+ * on nothing else; the answers are shared, read-only data.
+ */
+const chainCache = new WeakMap<DtNodeView, { parent?: DmaChain; interconnects?: DmaChain }>();
+
 /**
  * Builds the DMA view of `node` as `of_dma_configure_id(dev, node, ...)` would for a platform
  * device: the walk starts at the DMA parent (`__of_get_dma_parent`), stops at the first non-empty
  * `dma-ranges`, and fails with -ENODEV when a node after the first has no `dma-ranges` at all.
  */
 export function dmaView(view: DtView, node: DtNodeView, options: DmaViewOptions = {}): DmaView {
-	const walk: DmaWalkStep[] = [];
 	const behindIommu = options.isBehindIommu?.(node) ?? false;
 	const coherency = dmaCoherency(view, node, options.dmaDefaultCoherent ?? false);
-	const common = { node: node.path, coherency, behindIommu, emits: behindIommu ? ('iova' as const) : ('bus-address' as const) };
+	const emits = behindIommu ? ('iova' as const) : ('bus-address' as const);
+	const start = dmaParentOf(view, node);
+	const chain: DmaChain = start ? chainFrom(view, start, start === node.parent ? 'parent' : 'interconnects') : NO_CHAIN;
+	// The same fields in the same order as always (results are printed and compared as JSON).
+	const { walk, status, windows, droppedWindows } = chain;
+	if (status === 'windows') return { node: node.path, coherency, behindIommu, emits, walk, status, windows, droppedWindows, busDmaLimit: chain.busDmaLimit, dmaMaskBits: chain.dmaMaskBits };
+	if (chain.breakAt) return { node: node.path, coherency, behindIommu, emits, walk, status, windows, droppedWindows, breakAt: chain.breakAt };
+	return { node: node.path, coherency, behindIommu, emits, walk, status, windows, droppedWindows };
+}
+
+const NO_CHAIN: DmaChain = { walk: [], status: 'none', windows: [], droppedWindows: [] };
+
+/** The walk of `of_dma_get_range()` from `start` (the device's DMA parent, reached `via`), cached. */
+function chainFrom(view: DtView, start: DtNodeView, via: DmaWalkStep['via']): DmaChain {
+	let known = chainCache.get(start);
+	if (!known) {
+		known = {};
+		chainCache.set(start, known);
+	}
+	let chain = known[via];
+	if (!chain) {
+		chain = readChain(view, start, via);
+		known[via] = chain;
+	}
+	return chain;
+}
+
+function readChain(view: DtView, start: DtNodeView, firstVia: DmaWalkStep['via']): DmaChain {
+	const walk: DmaWalkStep[] = [];
 	let found = false;
-	let prev: DtNodeView = node;
-	let cur = dmaParentOf(view, node);
+	let prev: DtNodeView | undefined;
+	let cur: DtNodeView | undefined = start;
 	let owner: DtNodeView | undefined;
 	let breakNode: DtNodeView | undefined;
 	while (cur) {
 		const prop = cur.property('dma-ranges');
-		const via = cur === prev.parent ? ('parent' as const) : ('interconnects' as const);
+		const via = prev === undefined ? firstVia : cur === prev.parent ? ('parent' as const) : ('interconnects' as const);
 		const state = !prop ? 'missing' : prop.bytes.length > 0 ? 'windows' : 'empty';
 		walk.push({ node: cur.path, dmaRanges: state, loc: prop ? prop.loc : cur.loc, via });
 		if (state === 'windows') {
@@ -181,7 +219,6 @@ export function dmaView(view: DtView, node: DtNodeView, options: DmaViewOptions 
 			if (prop && prop.bytes.length > 0) {
 				const { windows, dropped } = dmaWindowsOf(view, up);
 				return {
-					...common,
 					walk,
 					status: 'broken-chain',
 					windows,
@@ -190,17 +227,17 @@ export function dmaView(view: DtView, node: DtNodeView, options: DmaViewOptions 
 				};
 			}
 		}
-		return { ...common, walk, status: 'none', windows: [], droppedWindows: [] };
+		return { walk, status: 'none', windows: [], droppedWindows: [] };
 	}
 	if (!owner) {
 		const anyEmpty = walk.some((s) => s.dmaRanges === 'empty');
-		return { ...common, walk, status: anyEmpty ? 'identity' : 'none', windows: [], droppedWindows: [] };
+		return { walk, status: anyEmpty ? 'identity' : 'none', windows: [], droppedWindows: [] };
 	}
 	const { windows, dropped } = dmaWindowsOf(view, owner);
-	if (windows.length === 0) return { ...common, walk, status: 'invalid', windows, droppedWindows: dropped };
+	if (windows.length === 0) return { walk, status: 'invalid', windows, droppedWindows: dropped };
 	let end = 0n;
 	for (const w of windows) if (w.dma.end - 1n > end) end = w.dma.end - 1n;
-	return { ...common, walk, status: 'windows', windows, droppedWindows: dropped, busDmaLimit: end, dmaMaskBits: bitsFor(end) };
+	return { walk, status: 'windows', windows, droppedWindows: dropped, busDmaLimit: end, dmaMaskBits: bitsFor(end) };
 }
 
 /**

@@ -3,7 +3,7 @@
  * only) and CPU physical address translation of every entry (`of_address_to_resource()`).
  */
 import type { AddrRange } from '../addr';
-import { strings, u32s } from '../dt/props';
+import { sharedU32s, strings } from '../dt/props';
 import type { DtNodeView, DtView, SourceRef } from '../types';
 import {
 	type AddressTranslation,
@@ -13,7 +13,8 @@ import {
 	countCells,
 	decodePciPhysHi,
 	type PciPhysHi,
-	readNumber,
+	readNumberAt,
+	readWordsAt,
 	translateAddress,
 } from './translate';
 
@@ -59,27 +60,44 @@ export interface RegDecoding {
  * for their resources).
  */
 export function decodeReg(view: DtView, node: DtNodeView): RegDecoding {
+	// Several checks decode the same nodes: decode each once (see `decoded`).
+	let known = decoded.get(node);
+	if (!known) {
+		known = readReg(view, node);
+		decoded.set(node, known);
+	}
+	return known;
+}
+
+/**
+ * The decodings made so far, per node. Valid because a node view belongs to one immutable tree (see
+ * dt/props.ts) and the decoding depends on nothing else; the answers are shared, read-only data.
+ */
+const decoded = new WeakMap<DtNodeView, RegDecoding>();
+
+function readReg(view: DtView, node: DtNodeView): RegDecoding {
 	const prop = node.property('reg');
 	const parent = node.parent;
 	if (!parent) return { node: node.path, busKind: 'default', addressCells: 0, sizeCells: 0, entries: [], trailingCells: 0, unusable: 'no-parent', ...(prop ? { loc: prop.loc } : {}) };
 	const busKind = busKindOf(parent);
 	const { na, ns } = countCells(busKind, node);
 	const base = { node: node.path, busKind, addressCells: na, sizeCells: ns, ...(prop ? { loc: prop.loc } : {}) };
-	const cells = (u32s(prop) ?? []).map((c) => BigInt(c));
+	const words = sharedU32s(prop) ?? [];
 	const onesize = na + ns;
 	if (!prop) return { ...base, entries: [], trailingCells: 0 };
 	// NOTE: with #size-cells = 0 (i2c, spi, ...) the kernel's `OF_CHECK_COUNTS` refuses translation;
 	// the entries are still decoded (address only) so that a hover can show them.
-	if (na <= 0 || na > 4) return { ...base, entries: [], trailingCells: cells.length, unusable: 'bad-cell-count' };
+	if (na <= 0 || na > 4) return { ...base, entries: [], trailingCells: words.length, unusable: 'bad-cell-count' };
 	const names = strings(node.property('reg-names'));
 	const entries: RegEntryTranslation[] = [];
-	for (let i = 0; (i + 1) * onesize <= cells.length; i++) {
-		const entryCells = cells.slice(i * onesize, (i + 1) * onesize);
-		const addressCells = entryCells.slice(0, na);
-		const size = readNumber(entryCells.slice(na));
-		const loc = prop.entryLoc(i * onesize, onesize);
+	for (let i = 0; (i + 1) * onesize <= words.length; i++) {
+		const at = i * onesize;
+		const addressCells: bigint[] = [];
+		for (let k = at; k < at + na; k++) addressCells.push(BigInt(words[k] as number));
+		const size = readWordsAt(words, at + na, at + onesize);
+		const loc = prop.entryLoc(at, onesize);
 		const pci = busKind === 'pci' ? decodePciPhysHi(addressCells[0] ?? 0n) : undefined;
-		const busAddress = readNumber(addressCells.slice(busKind === 'default' ? 0 : 1));
+		const busAddress = readNumberAt(addressCells, busKind === 'default' ? 0 : 1, na);
 		let translation: AddressTranslation;
 		if (!checkCounts(na, ns)) {
 			translation = {
@@ -109,7 +127,8 @@ export function decodeReg(view: DtView, node: DtNodeView): RegDecoding {
 			...(translation.address !== undefined ? { cpuRange: { start: translation.address, end: translation.address + size } } : {}),
 		});
 	}
-	return { ...base, entries, trailingCells: onesize > 0 ? cells.length % onesize : cells.length };
+	// `base` spelled out (a spread is slow here), in the same field order.
+	return { node: base.node, busKind, addressCells: na, sizeCells: ns, loc: prop.loc, entries, trailingCells: onesize > 0 ? words.length % onesize : words.length };
 }
 
 /** Every `reg` entry of `node` with its CPU physical translation (`decodeReg(...).entries`). */

@@ -90,7 +90,9 @@ function readPairs(prop: ReturnType<DtNodeView['property']>, na: number, ns: num
 /** Every `memory-region` reference in the tree, by target node path. */
 function memoryRegionUsers(view: DtView): Map<string, MemoryRegionUser[]> {
 	const users = new Map<string, MemoryRegionUser[]>();
-	for (const node of walk(view.root)) {
+	const all = walk(view.root);
+	for (let idx = 0; idx < all.length; idx++) {
+		const node = all[idx] as DtNodeView;
 		const prop = node.property('memory-region');
 		const list = u32s(prop);
 		if (!prop || !list) continue;
@@ -123,6 +125,18 @@ export function memoryBanks(view: DtView): MemoryBank[] {
 
 /** Reads `/memory` and `/reserved-memory` with every `memory-region` user. */
 export function reservedMemory(view: DtView): ReservedMemory {
+	// Several checks ask: read it once per view (a view never changes; the answer is read-only data).
+	let known = reservedCache.get(view);
+	if (!known) {
+		known = readReservedMemory(view);
+		reservedCache.set(view, known);
+	}
+	return known;
+}
+
+const reservedCache = new WeakMap<DtView, ReservedMemory>();
+
+function readReservedMemory(view: DtView): ReservedMemory {
 	const na = u32(view.root, '#address-cells') ?? 2;
 	const ns = u32(view.root, '#size-cells') ?? 1;
 	const memory = memoryBanks(view);

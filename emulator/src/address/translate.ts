@@ -4,7 +4,7 @@
  * callbacks, `of_translate_one()` and the walk of `__of_translate_address()`. Each applied
  * `ranges`/`dma-ranges` level is returned as a hop with its source location.
  */
-import { addressCellsFor, baseName, busAddressCells, busSizeCells, parsePhandleArgs, str, strings, u32s } from '../dt/props';
+import { addressCellsFor, busAddressCells, busSizeCells, parsePhandleArgs, sharedU32s, str, strings } from '../dt/props';
 import type { DtNodeView, DtView, SourceRef } from '../types';
 
 /** The kernel's `OF_BAD_ADDR` is modelled as an explicit failure; this is the u64 mask of `of_read_number`. */
@@ -83,13 +83,19 @@ export interface AddressTranslation {
 /** `of_bus_pci_match()`: `device_type` pci/pciex/vci/ht, or a node named `pcie` (with a kernel warning). */
 export function isPciBus(node: DtNodeView): boolean {
 	const type = str(node, 'device_type');
-	return type === 'pci' || type === 'pciex' || type === 'vci' || type === 'ht' || baseName(node) === 'pcie';
+	return type === 'pci' || type === 'pciex' || type === 'vci' || type === 'ht' || hasBaseName(node, 'pcie');
+}
+
+/** `baseName(node) === base`, without cutting the name (asked of every bus of every translation). */
+function hasBaseName(node: DtNodeView, base: string): boolean {
+	const name = node.name;
+	return name.startsWith(base) && (name.length === base.length || name.charCodeAt(base.length) === 0x40 /* @ */);
 }
 
 /** `of_match_bus()`: the first matching entry of `of_busses[]` (CONFIG_PCI assumed). */
 export function busKindOf(bus: DtNodeView): BusKind {
 	if (isPciBus(bus)) return 'pci';
-	if (baseName(bus) === 'isa') return 'isa';
+	if (hasBaseName(bus, 'isa')) return 'isa';
 	if (busAddressCells(bus) === 3) return 'default-flags';
 	return 'default';
 }
@@ -114,8 +120,20 @@ export function checkCounts(na: number, ns: number): boolean {
 
 /** `of_read_number()`: cells joined most significant first, truncated to 64 bits. */
 export function readNumber(cells: readonly bigint[]): bigint {
+	return readNumberAt(cells, 0, cells.length);
+}
+
+/** `readNumber(cells.slice(from, to))`, without the copy. */
+export function readNumberAt(cells: readonly bigint[], from: number, to: number): bigint {
 	let value = 0n;
-	for (const cell of cells) value = ((value << 32n) | (cell & U32_MASK)) & U64_MASK;
+	for (let i = from; i < to && i < cells.length; i++) value = ((value << 32n) | ((cells[i] as bigint) & U32_MASK)) & U64_MASK;
+	return value;
+}
+
+/** `readNumber` of the 32-bit cells `words[from..to)` (a property's raw cells). */
+export function readWordsAt(words: readonly number[], from: number, to: number): bigint {
+	let value = 0n;
+	for (let i = from; i < to && i < words.length; i++) value = ((value << 32n) | BigInt(words[i] as number)) & U64_MASK;
 	return value;
 }
 
@@ -142,15 +160,21 @@ function pciTypeBits(hi: bigint): number {
 	return 0;
 }
 
-/** The bus kind's `map` callback: the offset inside the matching entry, or undefined (`OF_BAD_ADDR`). */
-function mapEntry(kind: BusKind, addr: readonly bigint[], range: readonly bigint[], na: number, ns: number, pna: number): bigint | undefined {
+/**
+ * The bus kind's `map` callback: the offset inside the matching entry, or undefined (`OF_BAD_ADDR`).
+ * The entry is the `na + pna + ns` cells of `words` (the property's raw cells) from `at`.
+ */
+function mapEntry(kind: BusKind, addr: readonly bigint[], words: readonly number[], at: number, na: number, ns: number, pna: number): bigint | undefined {
 	const fna = flagCells(kind);
-	if (kind === 'pci' && (pciTypeBits(addr[0] ?? 0n) ^ pciTypeBits(range[0] ?? 0n)) !== 0) return undefined;
-	if (kind === 'isa' && (((addr[0] ?? 0n) ^ (range[0] ?? 0n)) & 1n) !== 0n) return undefined;
-	if (kind === 'default-flags' && (addr[0] ?? 0n) !== (range[0] ?? 0n)) return undefined;
-	const cp = readNumber(range.slice(fna, na));
-	const s = readNumber(range.slice(na + pna, na + pna + ns));
-	const da = readNumber(addr.slice(fna, na));
+	if (kind !== 'default') {
+		const range0 = BigInt(words[at] as number);
+		if (kind === 'pci' && (pciTypeBits(addr[0] ?? 0n) ^ pciTypeBits(range0)) !== 0) return undefined;
+		if (kind === 'isa' && (((addr[0] ?? 0n) ^ range0) & 1n) !== 0n) return undefined;
+		if (kind === 'default-flags' && (addr[0] ?? 0n) !== range0) return undefined;
+	}
+	const cp = readWordsAt(words, at + fna, at + na);
+	const s = readWordsAt(words, at + na + pna, at + na + pna + ns);
+	const da = readNumberAt(addr, fna, na);
 	// NOTE: the kernel computes `cp + s` in u64, so a window ending exactly at 2^64 wraps to 0 and
 	// matches nothing; this is modelled on purpose.
 	if (da < cp || da >= ((cp + s) & U64_MASK)) return undefined;
@@ -173,7 +197,7 @@ function applyOffset(kind: BusKind, addr: readonly bigint[], offset: bigint, pna
 
 /** The value of an address at one level, without its flags cell. */
 function valueOf(kind: BusKind, addr: readonly bigint[]): bigint {
-	return readNumber(addr.slice(flagCells(kind)));
+	return readNumberAt(addr, flagCells(kind), addr.length);
 }
 
 /**
@@ -189,6 +213,16 @@ export function dmaParentOf(view: DtView, node: DtNodeView): DtNodeView | undefi
 	return node.parent;
 }
 
+/** The next node of a walk: the DMA parent for `dma-ranges`, else the tree parent. */
+function parentFor(view: DtView, node: DtNodeView, dma: boolean): DtNodeView | undefined {
+	return dma ? dmaParentOf(view, node) : node.parent;
+}
+
+/** A walk that stopped with `OF_BAD_ADDR` after `hops`. */
+function failed(hops: readonly TranslationHop[], reason: TranslationFailureReason, at: DtNodeView, loc: SourceRef, message: string): AddressTranslation {
+	return { address: undefined, hops, failure: { reason, at: at.path, loc, message } };
+}
+
 /** Options of `translateAddress`. */
 export interface TranslateOptions {
 	/** `ranges` walks tree parents (`of_translate_address`); `dma-ranges` walks DMA parents (`of_translate_dma_address`). */
@@ -201,36 +235,32 @@ export interface TranslateOptions {
  * non-root bus fails ("no ranges; cannot translate"), while a missing `dma-ranges` is 1:1.
  */
 export function translateAddress(view: DtView, node: DtNodeView, addr: readonly bigint[], options: TranslateOptions): AddressTranslation {
-	const getParent = options.property === 'dma-ranges' ? (n: DtNodeView) => dmaParentOf(view, n) : (n: DtNodeView) => n.parent;
+	// No closures here: the engine would allocate them and their scope on every call (one per `reg` entry).
+	const dma = options.property === 'dma-ranges';
 	const hops: TranslationHop[] = [];
-	const fail = (reason: TranslationFailureReason, at: DtNodeView, loc: SourceRef, message: string): AddressTranslation => ({
-		address: undefined,
-		hops,
-		failure: { reason, at: at.path, loc, message },
-	});
-	let parent = getParent(node);
-	if (!parent) return fail('no-parent', node, node.loc, `${node.path} has no parent bus to translate through`);
+	let parent = parentFor(view, node, dma);
+	if (!parent) return failed(hops, 'no-parent', node, node.loc, `${node.path} has no parent bus to translate through`);
 	let bus = busKindOf(parent);
 	let { na, ns } = countCells(bus, node);
 	if (!checkCounts(na, ns)) {
-		return fail('bad-cell-count', parent, parent.loc, `Bad cell count for ${node.path} (#address-cells ${na}, #size-cells ${ns})`);
+		return failed(hops, 'bad-cell-count', parent, parent.loc, `Bad cell count for ${node.path} (#address-cells ${na}, #size-cells ${ns})`);
 	}
 	let cur = addr.slice(0, na);
 	let dev: DtNodeView = node;
 	for (;;) {
 		dev = parent;
-		parent = getParent(dev);
+		parent = parentFor(view, dev, dma);
 		if (!parent) return { address: readNumber(cur), hops };
 		const pbus = busKindOf(parent);
 		const { na: pna, ns: pns } = countCells(pbus, dev);
 		if (!checkCounts(pna, pns)) {
-			return fail('bad-cell-count', parent, parent.loc, `Bad cell count for ${dev.path} (#address-cells ${pna}, #size-cells ${pns})`);
+			return failed(hops, 'bad-cell-count', parent, parent.loc, `Bad cell count for ${dev.path} (#address-cells ${pna}, #size-cells ${pns})`);
 		}
 		const prop = dev.property(options.property);
 		const childValue = valueOf(bus, cur);
 		const childCells = cur;
 		if (!prop && options.property === 'ranges') {
-			return fail('no-ranges', dev, dev.loc, `${dev.path} has no ranges; cannot translate`);
+			return failed(hops, 'no-ranges', dev, dev.loc, `${dev.path} has no ranges; cannot translate`);
 		}
 		let offset: bigint;
 		let base: bigint[];
@@ -243,16 +273,17 @@ export function translateAddress(view: DtView, node: DtNodeView, addr: readonly 
 			mode = prop ? 'empty' : 'missing';
 			loc = prop ? prop.loc : dev.loc;
 		} else {
-			const cells = (u32s(prop) ?? []).map((c) => BigInt(c));
+			const words = sharedU32s(prop) ?? [];
 			const rone = na + pna + ns;
 			let found: bigint | undefined;
 			let i = 0;
-			for (; (i + 1) * rone <= cells.length; i++) {
-				found = mapEntry(bus, cur, cells.slice(i * rone, (i + 1) * rone), na, ns, pna);
+			for (; (i + 1) * rone <= words.length; i++) {
+				found = mapEntry(bus, cur, words, i * rone, na, ns, pna);
 				if (found !== undefined) break;
 			}
 			if (found === undefined) {
-				return fail(
+				return failed(
+					hops,
 					'no-matching-range',
 					dev,
 					prop.loc,
@@ -260,24 +291,20 @@ export function translateAddress(view: DtView, node: DtNodeView, addr: readonly 
 				);
 			}
 			offset = found;
-			base = cells.slice(i * rone + na, i * rone + na + pna);
+			base = [];
+			for (let k = i * rone + na; k < i * rone + na + pna; k++) base.push(BigInt(words[k] as number));
 			mode = 'window';
 			entryIndex = i;
 			loc = prop.entryLoc(i * rone, rone);
 		}
 		cur = applyOffset(pbus, base, offset, pna);
-		hops.push({
-			bus: dev.path,
-			busKind: bus,
-			property: options.property,
-			mode,
-			...(entryIndex !== undefined ? { entryIndex } : {}),
-			childAddress: childValue,
-			parentAddress: valueOf(pbus, cur),
-			childCells,
-			parentCells: cur,
-			loc,
-		});
+		const parentAddress = valueOf(pbus, cur);
+		// Two literals rather than a spread of the optional field (same fields, same order).
+		hops.push(
+			entryIndex !== undefined
+				? { bus: dev.path, busKind: bus, property: options.property, mode, entryIndex, childAddress: childValue, parentAddress, childCells, parentCells: cur, loc }
+				: { bus: dev.path, busKind: bus, property: options.property, mode, childAddress: childValue, parentAddress, childCells, parentCells: cur, loc },
+		);
 		na = pna;
 		ns = pns;
 		bus = pbus;

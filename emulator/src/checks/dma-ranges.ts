@@ -48,7 +48,10 @@ export function check(ctx: CheckContext): Finding[] {
 	const opts = { isBehindIommu: (n: DtNodeView) => behindIommu(ctx, n) };
 
 	// Malformed and untranslatable dma-ranges properties.
-	for (const node of walk(view.root)) {
+	// Every node in document order (looped over by index: see `walk`).
+	const all = walk(view.root);
+	for (let idx = 0; idx < all.length; idx++) {
+		const node = all[idx] as DtNodeView;
 		const prop = node.property('dma-ranges');
 		if (!prop || prop.bytes.length === 0 || !isAvailableInTree(node)) continue;
 		const entry = busAddressCells(node) + (node.parent ? addressCellsFor(node) : busAddressCells(node)) + busSizeCells(node);
@@ -77,7 +80,8 @@ export function check(ctx: CheckContext): Finding[] {
 	// Broken dma-ranges chains, one finding per bus that breaks them.
 	const breaks = new Map<string, { view: DmaView; devices: DtNodeView[] }>();
 	const views = new Map<string, DmaView>();
-	for (const node of walk(view.root)) {
+	for (let idx = 0; idx < all.length; idx++) {
+		const node = all[idx] as DtNodeView;
 		if (!node.parent || compatibles(node).length === 0 || !isAvailableInTree(node)) continue;
 		// Only devices the kernel configures DMA for: not clients of a bus without sizes (i2c, spi,
 		// mdio, spmi: of_dma_configure() is never called for them) nor OPP tables (of_skipped_node_table),
@@ -116,7 +120,8 @@ export function check(ctx: CheckContext): Finding[] {
 
 	// memory-region buffers and pools outside the device's DMA windows.
 	const reserved = reservedMemory(view);
-	for (const node of walk(view.root)) {
+	for (let idx = 0; idx < all.length; idx++) {
+		const node = all[idx] as DtNodeView;
 		const prop = node.property('memory-region');
 		// Remote processors' carveouts are the `carveout` check's (the remote, not Linux, does that DMA).
 		if (!prop || !isAvailableInTree(node) || remoteprocFamily(compatibles(node))) continue;

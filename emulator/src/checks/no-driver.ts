@@ -59,7 +59,9 @@ export function check(ctx: CheckContext): Finding[] {
 	const out: Finding[] = [];
 	const iommus: DtNodeView[] = [];
 	const masters = new Map<string, DtNodeView>();
-	for (const n of walk(ctx.view.root)) {
+	const all = walk(ctx.view.root);
+	for (let idx = 0; idx < all.length; idx++) {
+		const n = all[idx] as DtNodeView;
 		if (n.property('#iommu-cells')) iommus.push(n);
 		const prop = n.property('iommus');
 		if (!prop || !isAvailable(n)) continue;

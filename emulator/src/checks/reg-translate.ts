@@ -54,7 +54,9 @@ export function check(ctx: CheckContext): Finding[] {
 	const out: Finding[] = [];
 	const view = ctx.view;
 	const reservedMemory = view.byPath('/reserved-memory');
-	for (const node of walk(view.root)) {
+	const all = walk(view.root);
+	for (let idx = 0; idx < all.length; idx++) {
+		const node = all[idx] as DtNodeView;
 		const reg = node.property('reg');
 		if (!reg || !node.parent || !isAvailableInTree(node) || !isDefaultPopulated(node)) continue;
 		if (reservedMemory && node.parent === reservedMemory) continue;

@@ -25,7 +25,9 @@ function nonMasterRole(node: DtNodeView): string | undefined {
 /** Runs the `rpmsg-iommus` check. */
 export function check(ctx: CheckContext): Finding[] {
 	const out: Finding[] = [];
-	for (const node of walk(ctx.view.root)) {
+	const all = walk(ctx.view.root);
+	for (let idx = 0; idx < all.length; idx++) {
+		const node = all[idx] as DtNodeView;
 		const prop = node.property('iommus') ?? node.property('iommu-map');
 		if (!prop || !isAvailableInTree(node)) continue;
 		const role = nonMasterRole(node);

@@ -59,7 +59,9 @@ function sameUnit(written: string, expected: string): boolean {
 export function check(ctx: CheckContext): Finding[] {
 	const out: Finding[] = [];
 	const reservedMemory = ctx.view.byPath('/reserved-memory');
-	for (const node of walk(ctx.view.root)) {
+	const all = walk(ctx.view.root);
+	for (let idx = 0; idx < all.length; idx++) {
+		const node = all[idx] as DtNodeView;
 		if (!node.parent || !isAvailableInTree(node)) continue;
 		const why = role(node, reservedMemory);
 		if (!why) continue;

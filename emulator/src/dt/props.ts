@@ -35,6 +35,10 @@ export function u32(node: DtNodeView, name: string): number | undefined {
  * (a profile of the corpus showed the `compatible` decoding and the walks to the root among the top
  * costs). A slot on the object is cheaper than a WeakMap for the millions of nodes of a corpus run;
  * objects that cannot take a slot (frozen ones) are simply not cached.
+ *
+ * The shared answers (`walk`, `strings`) are plain arrays typed `readonly`, not frozen: V8 iterates a
+ * frozen array through the generic iterator protocol (an allocation per element in `for...of`) and
+ * indexes it several times slower, and these lists are read in every loop of the emulator.
  */
 const MEMO = Symbol('iommu-lens dt/props memo');
 
@@ -45,6 +49,17 @@ interface NodeMemo {
 	inTree?: boolean;
 	/** `walk`: the document-order node list of the subtree. */
 	subtree?: readonly DtNodeView[];
+	/** `busAddressCells` */
+	busAddressCells?: number;
+	/** `busSizeCells` */
+	busSizeCells?: number;
+}
+
+interface PropMemo {
+	/** `strings` */
+	strings?: readonly string[];
+	/** `sharedU32s` (null: not a whole number of cells). */
+	words?: readonly number[] | null;
 }
 
 type WithMemo<T, M> = T & { [MEMO]?: M };
@@ -59,21 +74,40 @@ function nodeMemo(node: DtNodeView): NodeMemo {
 	return memo;
 }
 
-const NO_STRINGS: readonly string[] = Object.freeze([]);
+function propMemo(prop: DtPropView): PropMemo {
+	const p = prop as WithMemo<DtPropView, PropMemo>;
+	let memo = p[MEMO];
+	if (!memo) {
+		memo = {};
+		if (Object.isExtensible(p)) p[MEMO] = memo;
+	}
+	return memo;
+}
+
+/**
+ * `u32s`, kept on the property (see MEMO): for the values read again and again, such as a bus's
+ * `ranges`, which every address translation through the bus reads. Shared: do not modify.
+ */
+export function sharedU32s(prop: DtPropView | undefined): readonly number[] | undefined {
+	if (!prop) return undefined;
+	const memo = propMemo(prop);
+	if (memo.words === undefined) memo.words = u32s(prop) ?? null;
+	return memo.words ?? undefined;
+}
+
+const NO_STRINGS: readonly string[] = [];
 
 /** The strings of a string-list property (`compatible`, `reg-names`); NUL-separated. Shared: do not modify. */
 export function strings(prop: DtPropView | undefined): readonly string[] {
 	if (!prop || prop.bytes.length === 0) return NO_STRINGS;
 	// The decoded strings, cached on the property (see MEMO).
-	const p = prop as WithMemo<DtPropView, readonly string[]>;
-	let parts = p[MEMO];
-	if (!parts) {
+	const memo = propMemo(prop);
+	if (!memo.strings) {
 		const list = decodeUtf8(prop.bytes).split('\0');
 		if (list[list.length - 1] === '') list.pop();
-		parts = Object.freeze(list);
-		if (Object.isExtensible(p)) p[MEMO] = parts;
+		memo.strings = list;
 	}
-	return parts;
+	return memo.strings;
 }
 
 /** The first string of a property (`status`, `label`, `device_type`). */
@@ -87,7 +121,8 @@ export function compatibles(node: DtNodeView): readonly string[] {
 
 /** True when any of the node's compatibles is in `list`. */
 export function isCompatible(node: DtNodeView, list: readonly string[]): boolean {
-	return compatibles(node).some((c) => list.includes(c));
+	for (const c of compatibles(node)) if (list.includes(c)) return true;
+	return false;
 }
 
 /**
@@ -133,20 +168,12 @@ export function isAvailableInTree(node: DtNodeView): boolean {
  * ancestor's (starting at the parent); the default is 2 (OF_ROOT_NODE_ADDR_CELLS_DEFAULT).
  */
 export function addressCellsFor(node: DtNodeView): number {
-	for (let n = node.parent; n; n = n.parent) {
-		const v = u32(n, '#address-cells');
-		if (v !== undefined) return v;
-	}
-	return 2;
+	return node.parent ? busAddressCells(node.parent) : 2;
 }
 
 /** `of_n_size_cells()`: as `addressCellsFor` for `#size-cells`; the default is 1. */
 export function sizeCellsFor(node: DtNodeView): number {
-	for (let n = node.parent; n; n = n.parent) {
-		const v = u32(n, '#size-cells');
-		if (v !== undefined) return v;
-	}
-	return 1;
+	return node.parent ? busSizeCells(node.parent) : 1;
 }
 
 /**
@@ -154,20 +181,25 @@ export function sizeCellsFor(node: DtNodeView): number {
  * property, else the nearest ancestor's, else 2 (as the kernel, which walks up from the node itself).
  */
 export function busAddressCells(bus: DtNodeView): number {
-	for (let n: DtNodeView | undefined = bus; n; n = n.parent) {
-		const v = u32(n, '#address-cells');
-		if (v !== undefined) return v;
-	}
-	return 2;
+	const memo = nodeMemo(bus);
+	memo.busAddressCells ??= inheritedCells(bus, '#address-cells', 2);
+	return memo.busAddressCells;
 }
 
 /** `of_bus_n_size_cells()`: as `busAddressCells` for `#size-cells`, default 1. */
 export function busSizeCells(bus: DtNodeView): number {
+	const memo = nodeMemo(bus);
+	memo.busSizeCells ??= inheritedCells(bus, '#size-cells', 1);
+	return memo.busSizeCells;
+}
+
+/** The node's own `name` cell count, else the nearest ancestor's, else `fallback` (uncached walk). */
+function inheritedCells(bus: DtNodeView, name: '#address-cells' | '#size-cells', fallback: number): number {
 	for (let n: DtNodeView | undefined = bus; n; n = n.parent) {
-		const v = u32(n, '#size-cells');
+		const v = u32(n, name);
 		if (v !== undefined) return v;
 	}
-	return 1;
+	return fallback;
 }
 
 /** The unit address part of a node name (`iommu@15000000` → `15000000`), if any. */
@@ -216,34 +248,31 @@ export function parsePhandleArgs(
 	fixedCells?: number,
 ): PhandleArgsEntry[] {
 	const prop = node.property(listName);
-	const list = u32s(prop);
+	const list = sharedU32s(prop);
 	if (!prop || !list) return [];
 	const out: PhandleArgsEntry[] = [];
 	let i = 0;
 	while (i < list.length) {
 		const phandle = list[i] as number;
-		const entry: PhandleArgsEntry = { index: out.length, cellOffset: i, phandle, target: undefined, args: [], loc: prop.entryLoc(i, 1) };
 		if (phandle === 0) {
-			out.push(entry);
+			out.push({ index: out.length, cellOffset: i, phandle, target: undefined, args: [], loc: prop.entryLoc(i, 1) });
 			i += 1;
 			continue;
 		}
 		const target = view.byPhandle(phandle);
-		entry.target = target;
 		if (!target) {
-			entry.error = 'no-target';
-			out.push(entry);
+			out.push({ index: out.length, cellOffset: i, phandle, target, args: [], loc: prop.entryLoc(i, 1), error: 'no-target' });
 			break;
 		}
 		const count = fixedCells ?? u32(target, cellsName);
 		if (count === undefined) {
-			entry.error = 'no-cells-property';
-			out.push(entry);
+			out.push({ index: out.length, cellOffset: i, phandle, target, args: [], loc: prop.entryLoc(i, 1), error: 'no-cells-property' });
 			break;
 		}
 		const available = Math.min(count, list.length - i - 1);
-		entry.args = list.slice(i + 1, i + 1 + available).map((c) => BigInt(c));
-		entry.loc = prop.entryLoc(i, 1 + available);
+		const args: bigint[] = [];
+		for (let k = i + 1; k < i + 1 + available; k++) args.push(BigInt(list[k] as number));
+		const entry: PhandleArgsEntry = { index: out.length, cellOffset: i, phandle, target, args, loc: prop.entryLoc(i, 1 + available) };
 		if (available < count) entry.error = 'truncated';
 		out.push(entry);
 		i += 1 + count;
@@ -251,7 +280,11 @@ export function parsePhandleArgs(
 	return out;
 }
 
-/** Every node of the subtree in document (depth-first, pre-order) order. Shared: do not modify. */
+/**
+ * Every node of the subtree in document (depth-first, pre-order) order. Shared: do not modify.
+ * The emulator's walks over the whole tree loop over it by index: a board's checks run once, mostly
+ * before the engine optimises them, and unoptimised `for...of` allocates a result per node.
+ */
 export function walk(node: DtNodeView): readonly DtNodeView[] {
 	const memo = nodeMemo(node);
 	let list = memo.subtree;
@@ -265,7 +298,7 @@ export function walk(node: DtNodeView): readonly DtNodeView[] {
 			const kids = n.children;
 			for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i] as DtNodeView);
 		}
-		list = Object.freeze(out);
+		list = out;
 		memo.subtree = list;
 	}
 	return list;
@@ -273,6 +306,9 @@ export function walk(node: DtNodeView): readonly DtNodeView[] {
 
 /** UTF-8 to string without the host's TextDecoder (the emulator has no host APIs); bad bytes become U+FFFD. */
 export function decodeUtf8(bytes: Uint8Array): string {
+	// Devicetree strings are nearly always ASCII: then each byte is its own code unit, and one call
+	// makes the whole (flat) string instead of a concatenation per character.
+	if (bytes.length <= ASCII_CHUNK && isAscii(bytes)) return String.fromCharCode.apply(null, bytes as unknown as number[]);
 	let out = '';
 	for (let i = 0; i < bytes.length; ) {
 		const b = bytes[i] as number;
@@ -297,4 +333,12 @@ export function decodeUtf8(bytes: Uint8Array): string {
 		i += len;
 	}
 	return out;
+}
+
+/** The longest value `decodeUtf8` decodes in one `String.fromCharCode` call (well below engines' argument limits). */
+const ASCII_CHUNK = 4096;
+
+function isAscii(bytes: Uint8Array): boolean {
+	for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) >= 0x80) return false;
+	return true;
 }

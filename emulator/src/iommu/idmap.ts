@@ -46,8 +46,13 @@ const cellsNameOf = (name: MapName): string => (name === 'iommu-map' ? '#iommu-c
 
 /** Parses `name` on `node`; undefined when the property is absent. */
 export function parseIdMap(view: DtView, node: DtNodeView, name: MapName): ParsedIdMap | undefined {
+	// Asked of every node: the parse (whose helpers share its variables, which the engine then
+	// allocates on every call) only for the few that have a map.
 	const prop = node.property(name);
-	if (!prop) return undefined;
+	return prop ? parseMap(view, node, name, prop) : undefined;
+}
+
+function parseMap(view: DtView, node: DtNodeView, name: MapName, prop: DtPropView): ParsedIdMap {
 	const maskProp = node.property(`${name}-mask`);
 	const mask = maskProp ? BigInt(u32(node, `${name}-mask`) ?? 0xffffffff) : 0xffffffffn;
 	const list = cells(prop);

@@ -43,29 +43,35 @@ export function matchesAnyInRange(id: bigint, mask: bigint, start: bigint, end: 
 	return first !== undefined && first < end;
 }
 
-/** The smallest value `v >= from` with `(v & ~mask) == (id & ~mask)`, within 32 bits. */
+/**
+ * The smallest value `v >= from` with `(v & ~mask) == (id & ~mask)`, within 32 bits; undefined when
+ * there is none. Only bits 31..0 of `id`, `mask` and `from` count (higher bits of `from` are ignored,
+ * i.e. `from` is taken modulo 2^32; a negative bigint reads as its two's complement).
+ *
+ * Closed form, without allocation (this runs for every stream ID entry against every map window):
+ * when `from` itself matches it is the answer; otherwise let `h` be the highest bit where `from`
+ * contradicts a fixed bit. The answer agrees with `from` above some bit `i >= h`, has a 1 there where
+ * `from` has a 0 (a free bit, or a fixed bit that is 1), and takes the smallest value below (the fixed
+ * bits, free bits 0). The lowest such `i` gives the smallest answer; when there is none, no 32-bit
+ * value matches.
+ */
 export function firstMatchAtOrAbove(id: bigint, mask: bigint, from: bigint): bigint | undefined {
-	const fixed = id & ~mask & 0xffffffffn;
-	const free = mask & 0xffffffffn;
-	// Walk candidate values from the top bit down, as for the "next value with fixed bits" problem.
-	let best: bigint | undefined;
-	const search = (bit: number, prefix: bigint, greater: boolean): void => {
-		if (best !== undefined) return;
-		if (bit < 0) {
-			best = prefix;
-			return;
-		}
-		const b = 1n << BigInt(bit);
-		const want = from & b;
-		const options = free & b ? [0n, b] : [fixed & b];
-		for (const opt of options) {
-			if (!greater && opt < want) continue;
-			search(bit - 1, prefix | opt, greater || opt > want);
-			if (best !== undefined) return;
-		}
-	};
-	search(31, 0n, false);
-	return best;
+	const free = Number(BigInt.asUintN(32, mask));
+	const fixed = Number(BigInt.asUintN(32, id)) & ~free;
+	const f = Number(BigInt.asUintN(32, from));
+	const conflicts = (f ^ fixed) & ~free;
+	if (conflicts === 0) return BigInt(f);
+	const h = 31 - Math.clz32(conflicts);
+	// Bits at or above h where `from` has a 0 and the answer may have a 1.
+	const raisable = ~f & (free | fixed) & ~lowBits(h);
+	if (raisable === 0) return undefined;
+	const i = 31 - Math.clz32(raisable & -raisable);
+	return BigInt(((f & ~lowBits(i + 1)) | (1 << i) | (fixed & lowBits(i))) >>> 0);
+}
+
+/** The `n` lowest bits set (0 <= n <= 32), for 32-bit bitwise operators. */
+function lowBits(n: number): number {
+	return n >= 32 ? -1 : (1 << n) - 1;
 }
 
 /** `SID 0x1401 mask 0x30` style label. */

@@ -171,10 +171,11 @@ export function reachableRids(host: DtNodeView): ReachableRid[] {
 export function buildTopology(view: DtView, options: TopologyOptions = {}): Topology {
 	const registry = createRegistry(options.plugins ?? BUILTIN_PLUGINS);
 	const era: KernelEra = options.era ?? { version: DEFAULT_KERNEL_VERSION };
-	const nodes = [...walk(view.root)];
+	const nodes = walk(view.root);
 
 	const bare: Array<Omit<IommuInstanceInfo, 'probeIssues'>> = [];
-	for (const node of nodes) {
+	for (let idx = 0; idx < nodes.length; idx++) {
+		const node = nodes[idx] as DtNodeView;
 		const compat = compatibles(node);
 		const plugin = registry.pluginFor(node, compat);
 		if (!plugin && !node.property('#iommu-cells')) continue;
@@ -216,7 +217,8 @@ export function buildTopology(view: DtView, options: TopologyOptions = {}): Topo
 		}
 	}
 
-	for (const node of nodes) {
+	for (let idx = 0; idx < nodes.length; idx++) {
+		const node = nodes[idx] as DtNodeView;
 		const available = isAvailableInTree(node);
 		if (node.property('iommus')) {
 			const entries: MasterEntry[] = [];

@@ -55,7 +55,9 @@ export interface Topology {
 export function scanTopology(view: DtView): Topology {
 	const providers: ProviderNode[] = [];
 	const masters: MasterNode[] = [];
-	for (const node of walk(view.root)) {
+	const all = walk(view.root);
+	for (let idx = 0; idx < all.length; idx++) {
+		const node = all[idx] as DtNodeView;
 		if (node.property('#iommu-cells')) {
 			providers.push({ node, path: node.path, available: isAvailableInTree(node), compatibles: compatibles(node), iommuCells: u32(node, '#iommu-cells') });
 		}

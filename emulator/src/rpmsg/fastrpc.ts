@@ -186,7 +186,19 @@ function channelOf(view: DtView, node: DtNodeView): FastrpcChannel {
 
 /** Every `qcom,fastrpc` node of the tree, in document order, with its sessions. */
 export function fastrpcChannels(view: DtView): FastrpcChannel[] {
-	const out: FastrpcChannel[] = [];
-	for (const node of walk(view.root)) if (compatibles(node).includes('qcom,fastrpc')) out.push(channelOf(view, node));
-	return out;
+	// Several checks ask: read the channels once per view (a view never changes), a new list each time.
+	let known = channelsCache.get(view);
+	if (!known) {
+		const channels: FastrpcChannel[] = [];
+		const all = walk(view.root);
+		for (let idx = 0; idx < all.length; idx++) {
+			const node = all[idx] as DtNodeView;
+			if (compatibles(node).includes('qcom,fastrpc')) channels.push(channelOf(view, node));
+		}
+		known = channels;
+		channelsCache.set(view, known);
+	}
+	return [...known];
 }
+
+const channelsCache = new WeakMap<DtView, readonly FastrpcChannel[]>();

@@ -83,13 +83,38 @@ export interface RemoteProcessor {
 /** The family of a remoteproc compatible, or undefined when the compatible is not a remoteproc. */
 export function remoteprocFamily(compat: readonly string[]): RemoteprocFamily | undefined {
 	for (const c of compat) {
-		if (/^qcom,.*-pas$/.test(c)) return 'qcom-pas';
-		if (/^ti,.*-r5f$/.test(c)) return 'ti-k3-r5f';
-		if (/^ti,[a-z0-9]+-c(66|71|7xv)-dsp$/.test(c)) return 'ti-k3-dsp';
-		if (/^ti,.*-m4fss?$/.test(c)) return 'ti-k3-m4';
-		if (/^ti,(omap|dra7)[a-z0-9]*-(ipu|dsp)$/.test(c)) return 'ti-omap';
-		if (/remoteproc/.test(c) || /-rproc$/.test(c)) return 'generic';
+		let family = families.get(c);
+		if (family === undefined) {
+			family = familyOf(c) ?? null;
+			families.set(c, family);
+		}
+		if (family) return family;
 	}
+	return undefined;
+}
+
+/**
+ * The family of each compatible string seen (null: none). Most nodes are asked by several checks, and
+ * the answer is a pure function of the string, so each string is matched against the patterns once per
+ * process (the strings of the boards analysed: a few thousand).
+ */
+const families = new Map<string, RemoteprocFamily | null>();
+
+const QCOM_PAS = /^qcom,.*-pas$/;
+const TI_K3_R5F = /^ti,.*-r5f$/;
+const TI_K3_DSP = /^ti,[a-z0-9]+-c(66|71|7xv)-dsp$/;
+const TI_K3_M4 = /^ti,.*-m4fss?$/;
+const TI_OMAP = /^ti,(omap|dra7)[a-z0-9]*-(ipu|dsp)$/;
+const GENERIC = /remoteproc/;
+const GENERIC_RPROC = /-rproc$/;
+
+function familyOf(c: string): RemoteprocFamily | undefined {
+	if (QCOM_PAS.test(c)) return 'qcom-pas';
+	if (TI_K3_R5F.test(c)) return 'ti-k3-r5f';
+	if (TI_K3_DSP.test(c)) return 'ti-k3-dsp';
+	if (TI_K3_M4.test(c)) return 'ti-k3-m4';
+	if (TI_OMAP.test(c)) return 'ti-omap';
+	if (GENERIC.test(c) || GENERIC_RPROC.test(c)) return 'generic';
 	return undefined;
 }
 
@@ -140,8 +165,12 @@ export function isEdgeNode(node: DtNodeView): boolean {
  * node several times per board, so it compares in place instead of splitting the name.
  */
 function edgeKindOf(name: string): 'glink' | 'smd' | undefined {
-	const named = (base: string): boolean => name.startsWith(base) && (name.length === base.length || name.charCodeAt(base.length) === 0x40 /* @ */);
-	return named('glink-edge') ? 'glink' : named('smd-edge') ? 'smd' : undefined;
+	return isNamed(name, 'glink-edge') ? 'glink' : isNamed(name, 'smd-edge') ? 'smd' : undefined;
+}
+
+/** True when `name` is `base` or `base@unit`. */
+function isNamed(name: string, base: string): boolean {
+	return name.startsWith(base) && (name.length === base.length || name.charCodeAt(base.length) === 0x40 /* @ */);
 }
 
 /**
@@ -229,7 +258,9 @@ export function remoteMemoryView(view: DtView, node: DtNodeView): RemoteMemoryVi
  */
 export function remoteProcessors(view: DtView, reserved: ReservedMemory = reservedMemory(view)): RemoteProcessor[] {
 	const out: RemoteProcessor[] = [];
-	for (const node of walk(view.root)) {
+	const all = walk(view.root);
+	for (let idx = 0; idx < all.length; idx++) {
+		const node = all[idx] as DtNodeView;
 		const compat = compatibles(node);
 		const edges = edgesOf(node);
 		const family = remoteprocFamily(compat) ?? (edges.length > 0 ? 'edge-only' : undefined);
