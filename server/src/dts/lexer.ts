@@ -37,6 +37,11 @@ export const T = {
 	CHAR: 24,
 } as const;
 
+/** `TokenStream.nameBits`: the name holds `@` (not allowed in property names). */
+export const NAME_AT = 1;
+/** `TokenStream.nameBits`: the name holds `*`, `#` or `?` (not allowed in node names). */
+export const NAME_ODD = 2;
+
 /** Deepest `/include/` nesting accepted (dtc's MAX_SRCFILE_DEPTH). */
 export const MAX_INCLUDE_DEPTH = 200;
 /** Most files `/include/` enters in one build (as the preprocessor's MAX_INCLUDE_COUNT); beyond: `include-limit`, the rest ignored. */
@@ -57,16 +62,31 @@ export interface LexSource {
  * when asked (`value`).
  */
 export class TokenStream {
-	kind = new Uint8Array(1024);
-	start = new Int32Array(1024);
-	end = new Int32Array(1024);
+	kind: Uint8Array<ArrayBuffer>;
+	start: Int32Array<ArrayBuffer>;
+	end: Int32Array<ArrayBuffer>;
 	/** Index into `sources` of the text each token comes from. */
-	src = new Int32Array(1024);
+	src: Int32Array<ArrayBuffer>;
+	/** For a NAME token: NAME_AT when it holds `@`, NAME_ODD when it holds `*`, `#` or `?`. */
+	nameBits: Uint8Array<ArrayBuffer>;
+	/** For a CHAR token: its (first) character code. */
+	code: Uint16Array<ArrayBuffer>;
 	/** Number of tokens. */
 	count = 0;
 	sources: LexSource[] = [];
 	/** Files read by `/include/` (in the order read). */
 	includes: string[] = [];
+
+	/** @param capacity the number of tokens expected (the arrays grow beyond it as needed). */
+	constructor(capacity = 1024) {
+		const n = Math.max(16, capacity);
+		this.kind = new Uint8Array(n);
+		this.start = new Int32Array(n);
+		this.end = new Int32Array(n);
+		this.src = new Int32Array(n);
+		this.nameBits = new Uint8Array(n);
+		this.code = new Uint16Array(n);
+	}
 
 	push(k: number, s: number, e: number, src: number): void {
 		if (this.count === this.kind.length) {
@@ -74,6 +94,12 @@ export class TokenStream {
 			const k8 = new Uint8Array(n);
 			k8.set(this.kind);
 			this.kind = k8;
+			const b8 = new Uint8Array(n);
+			b8.set(this.nameBits);
+			this.nameBits = b8;
+			const c16 = new Uint16Array(n);
+			c16.set(this.code);
+			this.code = c16;
 			const grow = (a: Int32Array): Int32Array<ArrayBuffer> => {
 				const b = new Int32Array(n);
 				b.set(a);
@@ -129,7 +155,9 @@ const C_HEX = 8;
 const C_DIGIT = 16;
 const C_WS = 32;
 const C_PATH = 64;
-const cls = new Uint8Array(128);
+const C_AT = 128;
+const C_ODD = 256;
+const cls = new Uint16Array(128);
 for (let c = 0; c < 128; c++) {
 	const ch = String.fromCharCode(c);
 	let f = 0;
@@ -137,6 +165,8 @@ for (let c = 0; c < 128; c++) {
 	const digit = c >= 48 && c <= 57;
 	if (alpha || digit || ',._+*#?@-'.includes(ch)) f |= C_PROPNODE | C_PATH;
 	if (ch === '/') f |= C_PATH;
+	if (ch === '@') f |= C_AT;
+	if (ch === '*' || ch === '#' || ch === '?') f |= C_ODD;
 	if (alpha || ch === '_') f |= C_LABEL_START | C_LABEL;
 	if (digit) f |= C_LABEL | C_DIGIT;
 	if (digit || (c >= 65 && c <= 70) || (c >= 97 && c <= 102)) f |= C_HEX;
@@ -168,7 +198,8 @@ const keywords: ReadonlyArray<[string, number, number]> = [
  * are appended to `diags`.
  */
 export function lex(file: string, text: string, map: SourceMap | undefined, opts: LexOptions, diags: Diagnostic[]): TokenStream {
-	const ts = new TokenStream();
+	// About one token per five characters in board files: sized so that the arrays rarely grow.
+	const ts = new TokenStream(Math.min(Math.max(1024, text.length >> 2), 1 << 18));
 	const state = { s: S_V1 };
 	const stack: string[] = [];
 	lexSource(ts, state, { file, text, map: map ?? new LineMarkerSourceMap(file, text) }, stack, opts, diags);
@@ -187,8 +218,23 @@ function lexSource(ts: TokenStream, state: { s: number }, source: LexSource, sta
 	const push = (k: number, s: number, e: number): void => ts.push(k, s, e, srcIndex);
 	while (i < n) {
 		const c = text.charCodeAt(i);
-		// Whitespace.
-		if (c < 128 && (cls[c]! & C_WS) !== 0) {
+		// Whitespace (a run of it).
+		if (c <= 32 && (cls[c]! & C_WS) !== 0) {
+			i++;
+			while (i < n) {
+				const d = text.charCodeAt(i);
+				if (d > 32 || (cls[d]! & C_WS) === 0) break;
+				i++;
+			}
+			continue;
+		}
+		// The common punctuation, which nothing else starts: `;` `{` `}`, `,` (but where a name may
+		// start, as names may begin with it), and `<` `>` `=` when no two-character operator follows
+		// (a shortcut through the cases below, with the same result).
+		if (c === 59 || c === 123 || c === 125 || (c === 44 && state.s !== S_NAME) || ((c === 60 || c === 62 || c === 61) && !isOpSecond(c, text.charCodeAt(i + 1)))) {
+			push(T.CHAR, i, i + 1);
+			ts.code[ts.count - 1] = c;
+			if (c === 123 || c === 59) state.s = S_NAME;
 			i++;
 			continue;
 		}
@@ -255,6 +301,7 @@ function lexSource(ts: TokenStream, state: { s: number }, source: LexSource, sta
 			}
 		}
 		// Labels (`name:`), and in name state, property and node names.
+		let labelEnd = i;
 		if (is(c, C_LABEL_START)) {
 			let p = i + 1;
 			while (p < n && is(text.charCodeAt(p), C_LABEL)) p++;
@@ -263,13 +310,24 @@ function lexSource(ts: TokenStream, state: { s: number }, source: LexSource, sta
 				i = p + 1;
 				continue;
 			}
+			labelEnd = p;
 		}
 		if (state.s === S_NAME) {
-			let p = c === 92 ? i + 1 : i;
-			const ns = p;
-			while (p < n && is(text.charCodeAt(p), C_PROPNODE)) p++;
+			// Label characters are name characters: go on from where the label scan stopped.
+			let p = c === 92 ? i + 1 : labelEnd;
+			const ns = c === 92 ? p : i;
+			let bits = 0;
+			while (p < n) {
+				const d = text.charCodeAt(p);
+				if (d >= 128) break;
+				const f = cls[d]!;
+				if ((f & C_PROPNODE) === 0) break;
+				bits |= f;
+				p++;
+			}
 			if (p > ns) {
 				push(T.NAME, i, p);
+				ts.nameBits[ts.count - 1] = ((bits & C_AT) !== 0 ? NAME_AT : 0) | ((bits & C_ODD) !== 0 ? NAME_ODD : 0);
 				state.s = S_V1;
 				i = p;
 				continue;
@@ -283,6 +341,7 @@ function lexSource(ts: TokenStream, state: { s: number }, source: LexSource, sta
 			}
 			if (c === 93) {
 				push(T.CHAR, i, i + 1);
+				ts.code[ts.count - 1] = c;
 				state.s = S_V1;
 				i++;
 				continue;
@@ -298,9 +357,12 @@ function lexSource(ts: TokenStream, state: { s: number }, source: LexSource, sta
 			} else {
 				while (p < n && is(text.charCodeAt(p), C_DIGIT)) p++;
 			}
-			if (text.startsWith('ULL', p)) p += 3;
-			else if (text.startsWith('UL', p) || text.startsWith('LL', p)) p += 2;
-			else if (text.charCodeAt(p) === 85 || text.charCodeAt(p) === 76) p += 1;
+			const s0 = text.charCodeAt(p);
+			if (s0 === 85 || s0 === 76) {
+				if (text.startsWith('ULL', p)) p += 3;
+				else if (text.startsWith('UL', p) || text.startsWith('LL', p)) p += 2;
+				else p += 1;
+			}
 			push(T.LITERAL, i, p);
 			i = p;
 			continue;
@@ -376,11 +438,17 @@ function lexSource(ts: TokenStream, state: { s: number }, source: LexSource, sta
 		let len = 1;
 		if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) len = 2;
 		push(T.CHAR, i, i + len);
+		ts.code[ts.count - 1] = c;
 		if (c === 91) state.s = S_BYTES;
 		else if (c === 123 || c === 59) state.s = S_NAME;
 		i += len;
 	}
 	stack.pop();
+}
+
+/** Whether `c1` after `c` (one of `<`, `>`, `=`) makes a two-character operator (`<<`, `<=`, `>>`, `>=`, `==`). */
+function isOpSecond(c: number, c1: number): boolean {
+	return c1 === 61 || (c !== 61 && c1 === c);
 }
 
 /** End offset (after the closing quote) of the string starting at `i`, or -1 if unterminated. */

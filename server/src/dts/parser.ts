@@ -5,11 +5,13 @@
  * Syntax errors are reported and the parser resumes at the next `;` or `}`.
  */
 
-import { paths, type Diagnostic, type FileSystem, type Span } from '../base/source.js';
+import { paths, type Diagnostic, type FileSystem, type SourceMap, type Span } from '../base/source.js';
 import { LazySpan } from './span.js';
-import { T, type TokenStream } from './lexer.js';
+import { NAME_AT, NAME_ODD, T, type TokenStream } from './lexer.js';
 import type { DtBytesChunk, DtCellItem, DtCellsChunk, DtLabel, DtMemreserve, DtNumberCell, DtRef, DtValueChunk, DtValueLabel } from './types.js';
-import { decodeString, evalCharLiteral, evalLiteral, fromUtf8, U64_MAX } from './values.js';
+import { big, decodeString, evalCharLiteral, evalLiteral, fromUtf8, U64_MAX } from './values.js';
+
+const U32_MAX = 0xffffffffn;
 
 /** Deepest node nesting accepted; deeper bodies are reported and skipped. */
 export const MAX_NODE_DEPTH = 256;
@@ -28,6 +30,8 @@ export interface AstProp {
 	value: DtValueChunk[];
 	valueSpan?: Span;
 	span: Span;
+	/** What the value and the name hold ({@link HAS_LABELS}, {@link HAS_REFS}, {@link NAME_LEXED}...), so the tree builder can skip the rest. */
+	flags: number;
 }
 
 /** `/delete-property/ name;` */
@@ -48,6 +52,8 @@ export interface AstChild {
 	omit: boolean;
 	body: AstBody;
 	span: Span;
+	/** What the name holds ({@link NAME_LEXED}, {@link NAME_HAS_AT}, {@link NAME_HAS_ODD}). */
+	flags: number;
 }
 
 /** `/delete-node/ name;` inside a node body. */
@@ -93,6 +99,36 @@ export function makeRef(text: string, span: Span): DtRef {
 
 const bitsSet = new Set([8, 16, 32, 64]);
 
+/** `AstProp.flags`: the value holds a label, at top level or inside `< >` / `[ ]`. */
+export const HAS_LABELS = 1;
+/** `AstProp.flags`: the value holds a reference (`&x` in `< >` or as a path). */
+export const HAS_REFS = 2;
+/**
+ * `AstProp.flags`, `AstChild.flags`: the name was read by the lexer, so it only holds name
+ * characters, and NAME_HAS_AT / NAME_HAS_ODD tell whether it holds `@` / one of `*#?`.
+ */
+export const NAME_LEXED = 4;
+export const NAME_HAS_AT = 8;
+export const NAME_HAS_ODD = 16;
+
+/** Shared empty lists of the syntax tree (never added to). */
+const NO_LABELS: DtLabel[] = [];
+const NO_PROPS: Array<AstProp | AstDeleteProp> = [];
+const NO_CHILDREN: Array<AstChild | AstDeleteNode> = [];
+
+const CH_LT = 60;
+const CH_GT = 62;
+const CH_LBRACE = 123;
+const CH_RBRACE = 125;
+const CH_SEMI = 59;
+const CH_COMMA = 44;
+const CH_EQ = 61;
+const CH_LPAREN = 40;
+const CH_RPAREN = 41;
+const CH_LBRACKET = 91;
+const CH_RBRACKET = 93;
+const CH_SLASH = 47;
+
 class SyntaxErr extends Error {}
 
 /** Parses a token stream. `fs` is used for `/incbin/`. */
@@ -103,6 +139,25 @@ export function parse(ts: TokenStream, diags: Diagnostic[], fs?: FileSystem): As
 class Parser {
 	private p = 0;
 	private readonly kind: Uint8Array;
+	private readonly codes: Uint16Array;
+	private readonly start: Int32Array;
+	private readonly srcOf: Int32Array;
+	/** The text of each source, by index. */
+	private readonly texts: string[];
+	/** The source map of each source, by index. */
+	private readonly maps: SourceMap[];
+	/** Scratch stacks where lists are gathered before being copied out at their exact size. */
+	private readonly stk: unknown[] = [];
+	private readonly propStk: Array<AstProp | AstDeleteProp> = [];
+	private readonly childStk: Array<AstChild | AstDeleteNode> = [];
+	/** Tops of the scratch stacks (entries above are stale). */
+	private sp = 0;
+	private psp = 0;
+	private csp = 0;
+	/** What the last `cells()` or `bytes()` held: 1 a label, 2 a reference. */
+	private cellFlags = 0;
+	/** What the last `propdata()` held ({@link HAS_LABELS}, {@link HAS_REFS}). */
+	private valueFlags = 0;
 	private depth = 0;
 	/** Nesting of `expr()` (parentheses and `?:` arms), bounded by MAX_EXPR_DEPTH. */
 	private exprDepth = 0;
@@ -114,15 +169,37 @@ class Parser {
 		private readonly fs: FileSystem | undefined,
 	) {
 		this.kind = ts.kind;
+		this.codes = ts.code;
+		this.start = ts.start;
+		this.srcOf = ts.src;
+		this.texts = ts.sources.map((s) => s.text);
+		this.maps = ts.sources.map((s) => s.map);
+	}
+
+	/** The NAME_* flags of the name token at `at`. */
+	private nameFlags(at: number): number {
+		const b = this.ts.nameBits[at]!;
+		return NAME_LEXED | ((b & NAME_AT) !== 0 ? NAME_HAS_AT : 0) | ((b & NAME_ODD) !== 0 ? NAME_HAS_ODD : 0);
+	}
+
+	/** The character code of the single-character token at `at`, or -1 for other tokens. */
+	private code(at: number): number {
+		if (this.kind[at] !== T.CHAR) return -1;
+		return this.codes[at]!;
+	}
+
+	private isCode(c: number, at = this.p): boolean {
+		return this.kind[at] === T.CHAR && this.codes[at] === c;
 	}
 
 	/** Span of tokens a..b (inclusive). */
 	private span(a: number, b: number = a): Span {
-		const ts = this.ts;
-		const src = ts.src[a]!;
-		const map = ts.sources[src]!.map;
-		if (ts.src[b] !== src || b < a) return new LazySpan(map, ts.start[a]!, ts.end[a]!);
-		return new LazySpan(map, ts.start[a]!, ts.end[b]!);
+		const srcOf = this.srcOf;
+		const src = srcOf[a]!;
+		const map = this.maps[src]!;
+		const end = this.ts.end;
+		if (srcOf[b] !== src || b < a) return new LazySpan(map, this.start[a]!, end[a]!);
+		return new LazySpan(map, this.start[a]!, end[b]!);
 	}
 
 	private err(code: string, message: string, span: Span, severity: 'error' | 'warning' = 'error'): void {
@@ -130,7 +207,7 @@ class Parser {
 	}
 
 	private isChar(ch: string, at = this.p): boolean {
-		return this.kind[at] === T.CHAR && this.ts.value(at) === ch;
+		return ch.length === 1 && this.isCode(ch.charCodeAt(0), at);
 	}
 
 	private syntax(what?: string): never {
@@ -149,6 +226,11 @@ class Parser {
 		return this.p++;
 	}
 
+	private expectCode(c: number): number {
+		if (!this.isCode(c)) this.syntax(`'${String.fromCharCode(c)}'`);
+		return this.p++;
+	}
+
 	/** Skips to just after the next `;` at this level, or to a `}` (not consumed). */
 	private recover(): void {
 		let depth = 0;
@@ -156,16 +238,16 @@ class Parser {
 			const k = this.kind[this.p]!;
 			if (k === T.EOF) return;
 			if (k === T.CHAR) {
-				const v = this.ts.value(this.p);
-				if (v === '{') depth++;
-				else if (v === '}') {
+				const v = this.code(this.p);
+				if (v === CH_LBRACE) depth++;
+				else if (v === CH_RBRACE) {
 					if (depth === 0) return;
 					depth--;
-					if (depth === 0 && this.isChar(';', this.p + 1)) {
+					if (depth === 0 && this.isCode(CH_SEMI, this.p + 1)) {
 						this.p += 2;
 						return;
 					}
-				} else if (v === ';' && depth === 0) {
+				} else if (v === CH_SEMI && depth === 0) {
 					this.p++;
 					return;
 				}
@@ -238,7 +320,7 @@ class Parser {
 
 	private statement(out: AstFile, at: number): void {
 		const k = this.kind[this.p];
-		if (this.isChar('/')) {
+		if (this.isCode(CH_SLASH)) {
 			this.p++;
 			const body = this.nodedef();
 			out.statements.push({ kind: 'root', body, nameSpan: this.span(at), span: this.span(at, this.p - 1) });
@@ -271,7 +353,7 @@ class Parser {
 
 	/** `{ proplist subnodes } ;` */
 	private nodedef(): AstBody {
-		const open = this.expectChar('{');
+		const open = this.expectCode(CH_LBRACE);
 		if (this.depth >= MAX_NODE_DEPTH) {
 			this.err('nesting-depth', `Nodes nested too deeply (more than ${MAX_NODE_DEPTH})`, this.span(open));
 			this.p = open;
@@ -279,82 +361,89 @@ class Parser {
 			return { props: [], children: [], span: this.span(open) };
 		}
 		this.depth++;
-		const body: AstBody = { props: [], children: [], span: this.span(open) };
+		// Properties and children are gathered on the scratch stacks above these marks.
+		const pbase = this.psp;
+		const cbase = this.csp;
 		try {
 			for (;;) {
-				if (this.isChar('}')) break;
+				if (this.isCode(CH_RBRACE)) break;
 				if (this.kind[this.p] === T.EOF) this.syntax("'}'");
 				try {
-					this.item(body);
+					this.item(cbase);
 				} catch (e) {
 					if (!(e instanceof SyntaxErr)) throw e;
 					this.recover();
 				}
 			}
 			const close = this.p++;
-			this.expectChar(';');
-			body.span = this.span(open, close);
+			this.expectCode(CH_SEMI);
+			return {
+				props: this.psp === pbase ? NO_PROPS : this.propStk.slice(pbase, this.psp),
+				children: this.csp === cbase ? NO_CHILDREN : this.childStk.slice(cbase, this.csp),
+				span: this.span(open, close),
+			};
 		} finally {
 			this.depth--;
+			this.psp = pbase;
+			this.csp = cbase;
 		}
-		return body;
 	}
 
 	/** One property or child node definition inside a body. */
-	private item(body: AstBody): void {
+	private item(cbase: number): void {
 		const at = this.p;
-		const labels: DtLabel[] = [];
+		let labels: DtLabel[] | undefined;
 		let omit = false;
 		for (;;) {
 			const k = this.kind[this.p];
 			if (k === T.LABEL) {
-				labels.push({ name: this.ts.value(this.p), span: this.span(this.p) });
+				(labels ??= []).push({ name: this.ts.value(this.p), span: this.span(this.p) });
 				this.p++;
 			} else if (k === T.OMIT) {
 				omit = true;
 				this.p++;
 			} else break;
 		}
-		const ordered = orderLabels(labels);
+		const ordered = labels === undefined ? NO_LABELS : orderLabels(labels);
 		const k = this.kind[this.p];
 		if (k === T.DEL_PROP) {
 			this.p++;
 			if (this.kind[this.p] !== T.NAME) this.syntax('a property name');
 			const nameAt = this.p++;
-			this.expectChar(';');
+			this.expectCode(CH_SEMI);
 			if (omit) this.syntaxAt(at);
-			this.addProp(body, { kind: 'delete-prop', name: this.ts.value(nameAt), nameSpan: this.span(nameAt), labels: ordered, span: this.span(at, this.p - 1) });
+			this.addProp(cbase, { kind: 'delete-prop', name: this.ts.value(nameAt), nameSpan: this.span(nameAt), labels: ordered, span: this.span(at, this.p - 1) });
 			return;
 		}
 		if (k === T.DEL_NODE) {
 			this.p++;
 			if (this.kind[this.p] !== T.NAME) this.syntax('a node name');
 			const nameAt = this.p++;
-			this.expectChar(';');
-			body.children.push({ kind: 'delete-node', name: this.ts.value(nameAt), nameSpan: this.span(nameAt), labels: ordered, omit, span: this.span(at, this.p - 1) });
+			this.expectCode(CH_SEMI);
+			this.childStk[this.csp++] = { kind: 'delete-node', name: this.ts.value(nameAt), nameSpan: this.span(nameAt), labels: ordered, omit, span: this.span(at, this.p - 1) };
 			return;
 		}
 		if (k !== T.NAME) this.syntax('a property or node name');
 		const nameAt = this.p++;
 		const name = this.ts.value(nameAt);
-		if (this.isChar('{')) {
+		if (this.isCode(CH_LBRACE)) {
 			const b = this.nodedef();
-			body.children.push({ kind: 'node', name, nameSpan: this.span(nameAt), labels: ordered, omit, body: b, span: this.span(at, this.p - 1) });
+			this.childStk[this.csp++] = { kind: 'node', name, nameSpan: this.span(nameAt), labels: ordered, omit, body: b, span: this.span(at, this.p - 1), flags: this.nameFlags(nameAt) };
 			return;
 		}
 		if (omit) this.syntaxAt(at);
-		if (this.isChar(';')) {
+		if (this.isCode(CH_SEMI)) {
 			this.p++;
-			this.addProp(body, { kind: 'prop', name, nameSpan: this.span(nameAt), labels: ordered, value: [], span: this.span(at, this.p - 1) });
+			this.addProp(cbase, { kind: 'prop', name, nameSpan: this.span(nameAt), labels: ordered, value: [], span: this.span(at, this.p - 1), flags: this.nameFlags(nameAt) });
 			return;
 		}
-		if (!this.isChar('=')) this.syntax("'=', ';' or '{'");
+		if (!this.isCode(CH_EQ)) this.syntax("'=', ';' or '{'");
 		this.p++;
 		const vStart = this.p;
 		const value = this.propdata();
 		const vEnd = this.p - 1;
-		this.expectChar(';');
-		this.addProp(body, { kind: 'prop', name, nameSpan: this.span(nameAt), labels: ordered, value, valueSpan: this.span(vStart, vEnd), span: this.span(at, this.p - 1) });
+		this.expectCode(CH_SEMI);
+		this.addProp(cbase, { kind: 'prop', name, nameSpan: this.span(nameAt), labels: ordered, value, valueSpan: this.span(vStart, vEnd), span: this.span(at, this.p - 1), flags: this.valueFlags | this.nameFlags(nameAt) });
 	}
 
 	private syntaxAt(at: number): never {
@@ -362,39 +451,57 @@ class Parser {
 		this.syntax();
 	}
 
-	private addProp(body: AstBody, prop: AstProp | AstDeleteProp): void {
-		if (body.children.length > 0) this.err('properties-after-subnodes', 'Properties must precede subnodes', prop.span);
-		body.props.push(prop);
+	private addProp(cbase: number, prop: AstProp | AstDeleteProp): void {
+		if (this.csp > cbase) this.err('properties-after-subnodes', 'Properties must precede subnodes', prop.span);
+		this.propStk[this.psp++] = prop;
 	}
 
 	/** A property value: chunks separated by commas, with labels anywhere between. */
 	private propdata(): DtValueChunk[] {
-		const out: DtValueChunk[] = [];
+		const stk = this.stk;
+		const base = this.sp;
+		let labels = false;
+		let refs = false;
 		for (;;) {
-			while (this.kind[this.p] === T.LABEL) out.push(this.valueLabel());
+			while (this.kind[this.p] === T.LABEL) {
+				stk[this.sp++] = this.valueLabel();
+				labels = true;
+			}
 			const at = this.p;
 			const k = this.kind[at];
 			if (k === T.STRING) {
 				this.p++;
-				const bytes = decodeString(this.ts.value(at));
 				const raw = this.ts.value(at);
-				out.push({ kind: 'string', bytes, value: raw.indexOf('\\') < 0 ? raw : fromUtf8(bytes), span: this.span(at) });
+				const bytes = decodeString(raw);
+				stk[this.sp++] = { kind: 'string', bytes, value: raw.indexOf('\\') < 0 ? raw : fromUtf8(bytes), span: this.span(at) };
 			} else if (k === T.REF) {
 				this.p++;
 				const ref = makeRef(this.ts.value(at), this.span(at));
-				out.push({ kind: 'path-ref', ref, path: '', span: ref.span });
-			} else if (this.isChar('<') || k === T.BITS) {
-				out.push(this.cells());
-			} else if (this.isChar('[')) {
-				out.push(this.bytes());
+				stk[this.sp++] = { kind: 'path-ref', ref, path: '', span: ref.span };
+				refs = true;
+			} else if (k === T.BITS || this.isCode(CH_LT)) {
+				const c = this.cells();
+				stk[this.sp++] = c;
+				if (this.cellFlags & 1) labels = true;
+				if (this.cellFlags & 2) refs = true;
+			} else if (this.isCode(CH_LBRACKET)) {
+				const b = this.bytes();
+				stk[this.sp++] = b;
+				if (this.cellFlags & 1) labels = true;
 			} else if (k === T.INCBIN) {
-				out.push(this.incbin());
+				stk[this.sp++] = this.incbin();
 			} else this.syntax('a value');
-			while (this.kind[this.p] === T.LABEL) out.push(this.valueLabel());
-			if (this.isChar(',')) {
+			while (this.kind[this.p] === T.LABEL) {
+				stk[this.sp++] = this.valueLabel();
+				labels = true;
+			}
+			if (this.isCode(CH_COMMA)) {
 				this.p++;
 				continue;
 			}
+			const out = stk.slice(base, this.sp) as DtValueChunk[];
+			this.sp = base;
+			this.valueFlags = (labels ? HAS_LABELS : 0) | (refs ? HAS_REFS : 0);
 			return out;
 		}
 	}
@@ -402,6 +509,47 @@ class Parser {
 	private valueLabel(): DtValueLabel {
 		const at = this.p++;
 		return { kind: 'label', name: this.ts.value(at), span: this.span(at) };
+	}
+
+	/**
+	 * The value of the plain integer literal token at `at` (decimal or hex, at most 2^52, with or
+	 * without U/L suffix), or -1 when `evalLiteral` must read it.
+	 */
+	private quickLiteral(at: number): number {
+		const text = this.texts[this.srcOf[at]!]!;
+		let i = this.start[at]!;
+		let e = this.ts.end[at]!;
+		for (;;) {
+			const c = text.charCodeAt(e - 1);
+			if (c === 85 || c === 76) e--;
+			else break;
+		}
+		if (e <= i) return -1;
+		const c0 = text.charCodeAt(i);
+		let v = 0;
+		if (c0 === 48 && e - i > 1) {
+			const c1 = text.charCodeAt(i + 1);
+			if (c1 !== 120 && c1 !== 88) return -1;
+			i += 2;
+			if (e - i > 13 || e === i) return -1;
+			for (; i < e; i++) {
+				const c = text.charCodeAt(i);
+				let d: number;
+				if (c >= 48 && c <= 57) d = c - 48;
+				else if (c >= 97 && c <= 102) d = c - 87;
+				else if (c >= 65 && c <= 70) d = c - 55;
+				else return -1;
+				v = v * 16 + d;
+			}
+			return v;
+		}
+		if (e - i > 15) return -1;
+		for (; i < e; i++) {
+			const c = text.charCodeAt(i);
+			if (c < 48 || c > 57) return -1;
+			v = v * 10 + (c - 48);
+		}
+		return v;
 	}
 
 	private cells(): DtCellsChunk {
@@ -417,13 +565,17 @@ class Parser {
 			if (!bitsSet.has(b)) this.err('bad-bits', 'Array elements must be 8, 16, 32 or 64-bits', this.span(litAt));
 			else bits = b;
 		}
-		this.expectChar('<');
-		const items: DtCellItem[] = [];
-		const mask = bits === 64 ? U64_MAX : (1n << BigInt(bits)) - 1n;
+		this.expectCode(CH_LT);
+		const stk = this.stk;
+		const base = this.sp;
+		let flags = 0;
+		const mask = bits === 64 ? U64_MAX : bits === 32 ? U32_MAX : (1n << BigInt(bits)) - 1n;
+		const numMask = bits === 64 ? Number.MAX_SAFE_INTEGER : bits === 32 ? 0xffffffff : bits === 16 ? 0xffff : 0xff;
 		for (;;) {
 			const k = this.kind[this.p];
 			if (k === T.LABEL) {
-				items.push(this.valueLabel());
+				stk[this.sp++] = this.valueLabel();
+				flags |= 1;
 				continue;
 			}
 			if (k === T.REF) {
@@ -431,34 +583,56 @@ class Parser {
 				const span = this.span(refAt);
 				const ref = makeRef(this.ts.value(refAt), span);
 				if (bits !== 32) this.err('ref-in-non-32-bit-array', 'References are only allowed in arrays with 32-bit elements.', span);
-				items.push({ kind: 'ref', ref, value: mask, span });
+				stk[this.sp++] = { kind: 'ref', ref, value: mask, span };
+				flags |= 2;
 				continue;
 			}
-			if (this.isChar('>')) break;
+			if (k === T.LITERAL) {
+				// The common case: a plain literal that fits the element.
+				const q = this.quickLiteral(this.p);
+				if (q >= 0 && q <= numMask) {
+					const cell: DtNumberCell = { kind: 'number', value: big(q), span: this.span(this.p) };
+					this.p++;
+					stk[this.sp++] = cell;
+					continue;
+				}
+			} else if (this.isCode(CH_GT)) break;
 			const start = this.p;
-			const v = this.integerPrim();
-			if (bits < 64 && v.value > mask && (v.value | mask) !== U64_MAX) {
+			const v = this.integerPrim().value;
+			if (bits < 64 && v > mask && (v | mask) !== U64_MAX) {
 				this.err('value-out-of-range', `Value out of range for ${bits}-bit array element`, this.span(start, this.p - 1));
 			}
-			const cell: DtNumberCell = { kind: 'number', value: v.value & mask, span: this.span(start, this.p - 1) };
-			items.push(cell);
+			const cell: DtNumberCell = { kind: 'number', value: v > mask ? v & mask : v, span: this.span(start, this.p - 1) };
+			stk[this.sp++] = cell;
 		}
 		const end = this.p++;
+		const items = stk.slice(base, this.sp) as DtCellItem[];
+		this.sp = base;
+		this.cellFlags = flags;
 		return { kind: 'cells', bits: bits as 8 | 16 | 32 | 64, items, span: this.span(at, end) };
 	}
 
 	private bytes(): DtBytesChunk {
 		const at = this.p++;
-		const items: DtBytesChunk['items'] = [];
+		const stk = this.stk;
+		const base = this.sp;
+		let flags = 0;
 		for (;;) {
 			const k = this.kind[this.p];
 			if (k === T.BYTE) {
-				items.push({ kind: 'number', value: BigInt(parseInt(this.ts.value(this.p), 16)), span: this.span(this.p) });
+				const text = this.texts[this.srcOf[this.p]!]!;
+				const s = this.start[this.p]!;
+				stk[this.sp++] = { kind: 'number', value: big(hexDigit(text.charCodeAt(s)) * 16 + hexDigit(text.charCodeAt(s + 1))), span: this.span(this.p) };
 				this.p++;
-			} else if (k === T.LABEL) items.push(this.valueLabel());
-			else break;
+			} else if (k === T.LABEL) {
+				stk[this.sp++] = this.valueLabel();
+				flags |= 1;
+			} else break;
 		}
-		const end = this.expectChar(']');
+		const end = this.expectCode(CH_RBRACKET);
+		const items = stk.slice(base, this.sp) as DtBytesChunk['items'];
+		this.sp = base;
+		this.cellFlags = flags;
 		return { kind: 'bytes', items, span: this.span(at, end) };
 	}
 
@@ -512,10 +686,10 @@ class Parser {
 			if (c.error) this.err('bad-char-literal', c.error, this.span(at));
 			return c;
 		}
-		if (this.isChar('(')) {
+		if (this.isCode(CH_LPAREN)) {
 			this.p++;
 			const v = this.expr();
-			this.expectChar(')');
+			this.expectCode(CH_RPAREN);
 			return { value: v };
 		}
 		return this.syntax('an integer');
@@ -558,30 +732,30 @@ class Parser {
 
 	private binOp(level: number): string {
 		const k = this.kind[this.p];
-		const v = this.ts.value(this.p);
+		const v = this.code(this.p);
 		switch (level) {
 			case 0:
 				return k === T.OR ? '||' : '';
 			case 1:
 				return k === T.AND ? '&&' : '';
 			case 2:
-				return k === T.CHAR && v === '|' ? '|' : '';
+				return v === 124 ? '|' : '';
 			case 3:
-				return k === T.CHAR && v === '^' ? '^' : '';
+				return v === 94 ? '^' : '';
 			case 4:
-				return k === T.CHAR && v === '&' ? '&' : '';
+				return v === 38 ? '&' : '';
 			case 5:
 				return k === T.EQ ? '==' : k === T.NE ? '!=' : '';
 			case 6:
 				if (k === T.LE) return '<=';
 				if (k === T.GE) return '>=';
-				return k === T.CHAR && (v === '<' || v === '>') ? v : '';
+				return v === 60 ? '<' : v === 62 ? '>' : '';
 			case 7:
 				return k === T.LSHIFT ? '<<' : k === T.RSHIFT ? '>>' : '';
 			case 8:
-				return k === T.CHAR && (v === '+' || v === '-') ? v : '';
+				return v === 43 ? '+' : v === 45 ? '-' : '';
 			default:
-				return k === T.CHAR && (v === '*' || v === '/' || v === '%') ? v! : '';
+				return v === 42 ? '*' : v === 47 ? '/' : v === 37 ? '%' : '';
 		}
 	}
 
@@ -631,24 +805,30 @@ class Parser {
 
 	/** Prefix operators then a primary; iterative, so a long run of `-`/`~`/`!` cannot overflow the stack. */
 	private unary(): bigint {
-		const ops: string[] = [];
-		while (this.kind[this.p] === T.CHAR) {
-			const v = this.ts.value(this.p);
-			if (v !== '-' && v !== '~' && v !== '!') break;
-			ops.push(v);
+		const first = this.p;
+		for (;;) {
+			const v = this.code(this.p);
+			if (v !== 45 && v !== 126 && v !== 33) break;
 			this.p++;
 		}
+		const last = this.p;
 		let value = this.integerPrim().value;
-		for (let i = ops.length - 1; i >= 0; i--) {
-			const op = ops[i];
-			value = op === '-' ? BigInt.asUintN(64, -value) : op === '~' ? BigInt.asUintN(64, ~value) : value === 0n ? 1n : 0n;
+		for (let i = last - 1; i >= first; i--) {
+			const op = this.code(i);
+			value = op === 45 ? BigInt.asUintN(64, -value) : op === 126 ? BigInt.asUintN(64, ~value) : value === 0n ? 1n : 0n;
 		}
 		return value;
 	}
 }
 
+/** The value of a hex digit (the lexer has checked it is one). */
+function hexDigit(c: number): number {
+	return c <= 57 ? c - 48 : (c | 32) - 87;
+}
+
 /** Orders labels written `a: b: x` as dtc stores them (each new label is put first unless present). */
 function orderLabels(written: DtLabel[]): DtLabel[] {
+	if (written.length === 1) return written;
 	const out: DtLabel[] = [];
 	for (let i = written.length - 1; i >= 0; i--) addLabel(out, written[i]!);
 	return out;

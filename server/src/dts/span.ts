@@ -13,20 +13,22 @@ import type { Position, SourceMap, Span } from '../base/source.js';
  * plain form, so serialised output is unchanged.
  */
 export class LazySpan implements Span {
-	private resolved: Span | undefined = undefined;
+	/** The source map until resolved, then the resolved span (`from` is then -1): three fields, not four. */
+	private m: SourceMap | Span;
+	private from: number;
+	private readonly to: number;
 
-	constructor(
-		private readonly map: SourceMap,
-		private readonly from: number,
-		private readonly to: number,
-	) {}
+	constructor(map: SourceMap, from: number, to: number) {
+		this.m = map;
+		this.from = from;
+		this.to = to;
+	}
 
 	private get span(): Span {
-		let s = this.resolved;
-		if (s === undefined) {
-			s = this.map.spanOf(this.from, this.to);
-			this.resolved = s;
-		}
+		if (this.from < 0) return this.m as Span;
+		const s = (this.m as SourceMap).spanOf(this.from, this.to);
+		this.m = s;
+		this.from = -1;
 		return s;
 	}
 

@@ -8,7 +8,8 @@
 import type { Diagnostic, Span } from '../base/source.js';
 import { addLabel, makeRef, type AstBody, type AstChild, type AstDeleteNode, type AstDeleteProp, type AstFile, type AstProp } from './parser.js';
 import type { DtEvent, DtLabel, DtMemreserve, DtNode, DtProperty, DtRef, DtTree, DtValueChunk } from './types.js';
-import { encodeValue, utf8 } from './values.js';
+import { big, encodeValue, utf8 } from './values.js';
+import { HAS_LABELS, HAS_REFS, NAME_HAS_AT, NAME_HAS_ODD, NAME_LEXED } from './parser.js';
 
 /** Options of {@link buildTree}. */
 export interface BuildOptions {
@@ -20,52 +21,112 @@ interface LabelEntry extends DtLabel {
 	deleted: boolean;
 }
 
+/**
+ * Shared empty lists, replaced by a node's or property's own array on the first addition (most
+ * properties have no labels, most nodes no children): never pushed to.
+ */
+const NO_ENTRIES: LabelEntry[] = [];
+const NO_PROPS: PropImpl[] = [];
+const NO_NODES: NodeImpl[] = [];
+const NO_LABELS: DtLabel[] = [];
+/**
+ * Above this many properties, a node indexes them by name in a Map; below, a scan is cheaper (the
+ * builder looks few up; the emulator's view keeps its own index).
+ */
+const PROP_INDEX_AT = 32;
+/** Above this many children, a node indexes them by name in a Map. */
+const CHILD_INDEX_AT = 16;
+/** Above this many children (properties), the duplicate name check uses a Set rather than comparing pairs. */
+const DUP_SET_AT = 16;
+
 class PropImpl implements DtProperty {
-	labels: DtLabel[] = [];
-	lbl: LabelEntry[] = [];
+	labels: DtLabel[] = NO_ENTRIES;
+	lbl: LabelEntry[] = NO_ENTRIES;
 	deleted = false;
 	valueSpan?: Span;
 	generated?: boolean;
+	/** What the value and the name hold (the parser's HAS_LABELS, HAS_REFS, NAME_*). */
+	flags = 0;
+	/** The events once read or added to; before, only the definition (or deletion) at `span`. */
+	private ev: DtEvent[] | undefined = undefined;
 	constructor(
 		public name: string,
 		public value: DtValueChunk[],
 		public nameSpan: Span,
+		/** Changed only after an event is added, so the first event's span is `span` until then. */
 		public span: Span,
-		public events: DtEvent[],
 		public node: NodeImpl,
+		private readonly firstDeletes = false,
 	) {}
+	get events(): DtEvent[] {
+		let e = this.ev;
+		if (e === undefined) {
+			e = [{ kind: this.firstDeletes ? 'delete' : 'define', span: this.span }];
+			this.ev = e;
+		}
+		return e;
+	}
+	set events(e: DtEvent[]) {
+		this.ev = e;
+	}
 }
 
 class NodeImpl implements DtNode {
 	path = '';
 	parent?: NodeImpl;
-	labels: DtLabel[] = [];
-	lbl: LabelEntry[] = [];
-	properties: PropImpl[] = [];
-	children: NodeImpl[] = [];
-	allProps: PropImpl[] = [];
-	allChildren: NodeImpl[] = [];
-	propIdx = new Map<string, PropImpl>();
-	childIdx = new Map<string, NodeImpl[]>();
+	labels: DtLabel[] = NO_ENTRIES;
+	lbl: LabelEntry[] = NO_ENTRIES;
+	properties: PropImpl[] = NO_PROPS;
+	children: NodeImpl[] = NO_NODES;
+	allProps: PropImpl[] = NO_PROPS;
+	allChildren: NodeImpl[] = NO_NODES;
+	/** The first property of each name in `allProps`; only for nodes with many properties. */
+	propIdx: Map<string, PropImpl> | undefined = undefined;
+	/** The children of each name in `allChildren`, in order; only for nodes with many children. */
+	childIdx: Map<string, NodeImpl[]> | undefined = undefined;
 	deleted = false;
 	omit = false;
+	/** What the name holds (the parser's NAME_*). */
+	nameFlags = 0;
 	omitIfNoRef?: boolean;
 	referenced?: boolean;
 	phandle?: number;
 	generated?: boolean;
-	events: DtEvent[];
+	/** The events once read or added to; before, only the definition (or deletion) at `span`. */
+	private ev: DtEvent[] | undefined = undefined;
+	private readonly firstDeletes: boolean;
 	constructor(
 		public name: string,
 		public nameSpan: Span,
 		public span: Span,
 		kind: 'define' | 'delete' = 'define',
 	) {
-		this.events = [{ kind, span }];
+		this.firstDeletes = kind === 'delete';
+	}
+	get events(): DtEvent[] {
+		let e = this.ev;
+		if (e === undefined) {
+			e = [{ kind: this.firstDeletes ? 'delete' : 'define', span: this.span }];
+			this.ev = e;
+		}
+		return e;
+	}
+	set events(e: DtEvent[]) {
+		this.ev = e;
 	}
 	child(name: string): DtNode | undefined {
-		const list = this.childIdx.get(name);
-		if (list === undefined) return undefined;
-		for (const c of list) if (!c.deleted) return c;
+		const idx = this.childIdx;
+		if (idx !== undefined) {
+			const list = idx.get(name);
+			if (list === undefined) return undefined;
+			for (let i = 0; i < list.length; i++) if (!list[i]!.deleted) return list[i];
+			return undefined;
+		}
+		const all = this.allChildren;
+		for (let i = 0; i < all.length; i++) {
+			const c = all[i]!;
+			if (!c.deleted && c.name === name) return c;
+		}
 		return undefined;
 	}
 	property(name: string): DtProperty | undefined {
@@ -73,21 +134,49 @@ class NodeImpl implements DtNode {
 	}
 }
 
-function liveProp(node: NodeImpl, name: string): PropImpl | undefined {
-	const p = node.propIdx.get(name);
-	if (p === undefined || !p.deleted) return p;
-	for (const q of node.allProps) if (!q.deleted && q.name === name) return q;
+/** The first property named `name` (live or deleted). */
+function firstProp(node: NodeImpl, name: string): PropImpl | undefined {
+	const idx = node.propIdx;
+	if (idx !== undefined) return idx.get(name);
+	const all = node.allProps;
+	for (let i = 0; i < all.length; i++) if (all[i]!.name === name) return all[i];
 	return undefined;
 }
 
-function addLabelEntry(list: LabelEntry[], l: DtLabel): void {
-	for (const x of list) {
+/** The first child named `name` (live or deleted). */
+function firstChild(node: NodeImpl, name: string): NodeImpl | undefined {
+	const idx = node.childIdx;
+	if (idx !== undefined) return idx.get(name)?.[0];
+	const all = node.allChildren;
+	for (let i = 0; i < all.length; i++) if (all[i]!.name === name) return all[i];
+	return undefined;
+}
+
+/** The first live property named `name`. */
+function liveProp(node: NodeImpl, name: string): PropImpl | undefined {
+	const p = firstProp(node, name);
+	if (p === undefined || !p.deleted) return p;
+	const all = node.allProps;
+	for (let i = 0; i < all.length; i++) {
+		const q = all[i]!;
+		if (!q.deleted && q.name === name) return q;
+	}
+	return undefined;
+}
+
+/** dtc's add_label on an entry list; returns the list (a new one when `list` was the shared empty one). */
+function addLabelEntry(list: LabelEntry[], l: DtLabel): LabelEntry[] {
+	for (let i = 0; i < list.length; i++) {
+		const x = list[i]!;
 		if (x.name === l.name) {
 			x.deleted = false;
-			return;
+			return list;
 		}
 	}
-	list.unshift({ name: l.name, span: l.span, deleted: false });
+	const e: LabelEntry = { name: l.name, span: l.span, deleted: false };
+	if (list === NO_ENTRIES) return [e];
+	list.unshift(e);
+	return list;
 }
 
 /** Builds the resolved tree of a parsed file. */
@@ -102,15 +191,21 @@ class Builder {
 	phandles = new Map<number, NodeImpl>();
 	nextPhandle = 1;
 	fragments = 0;
+	/** Where `diag` appends: the diagnostics, or the buffer of a check whose walk is shared with others. */
+	private out: Diagnostic[];
+	/** Labels seen by the duplicate label check: the first owner's description and span. */
+	private labelSeen = new Map<string, { desc: string; span: Span }>();
 
 	constructor(
 		private readonly ast: AstFile,
 		private readonly diags: Diagnostic[],
 		private readonly opts: BuildOptions,
-	) {}
+	) {
+		this.out = diags;
+	}
 
 	private diag(code: string, message: string, span: Span, severity: 'error' | 'warning' = 'error'): void {
-		this.diags.push({ severity, code, message, span });
+		this.out.push({ severity, code, message, span });
 	}
 
 	run(): DtTree {
@@ -119,8 +214,8 @@ class Builder {
 			switch (st.kind) {
 				case 'root':
 					if (this.root === undefined) {
-						this.root = this.instantiate('', st.nameSpan, st.span, [], false, st.body);
-					} else this.mergeInto(this.root, st.body, [], st.span);
+						this.root = this.instantiate('', st.nameSpan, st.span, NO_LABELS, false, st.body);
+					} else this.mergeInto(this.root, st.body, NO_LABELS, st.span);
 					break;
 				case 'ref-node': {
 					if (ast.plugin && st.label === undefined) {
@@ -137,7 +232,7 @@ class Builder {
 					}
 					st.ref.target = target;
 					if (st.label !== undefined) this.addNodeLabel(target, st.label);
-					this.mergeInto(target, st.body, [], st.span);
+					this.mergeInto(target, st.body, NO_LABELS, st.span);
 					break;
 				}
 				case 'delete-ref':
@@ -162,62 +257,124 @@ class Builder {
 			if (!this.diags.some((d) => d.severity === 'error')) this.diag('syntax', 'syntax error: no root node', span);
 		}
 		const root = this.root;
-		this.computePaths(root, '');
-		this.checkDuplicates(root);
-		this.nameProperties(root);
-		this.checkLabels(root);
-		this.explicitPhandles(root);
-		this.phandleRefs(root);
-		this.pathRefs(root);
-		this.omitUnused(root);
-		if (this.opts.symbols) this.symbols(root);
-		if (ast.plugin) this.fixups(root);
-		return this.finish(root);
+		// dtc's checks run one after the other, each over the whole tree; here the ones that only look
+		// at a node (and at lookups that they do not change) share one walk, each appending to its own
+		// buffer, so the diagnostics come out in dtc's order.
+		const dup: Diagnostic[] = [];
+		const names: Diagnostic[] = [];
+		const labels: Diagnostic[] = [];
+		const phandles: Diagnostic[] = [];
+		root.path = '/';
+		this.checkNode(root, dup, names, labels, phandles);
+		this.append(dup);
+		this.append(names);
+		this.append(labels);
+		this.append(phandles);
+		// Phandle references (which may assign phandles, so after every explicit one is known), then path references.
+		const paths: Diagnostic[] = [];
+		this.refs(root, paths);
+		this.append(paths);
+		const omitLate = this.opts.symbols === true || ast.plugin;
+		if (omitLate) {
+			this.omitUnused(root);
+			if (this.opts.symbols) this.symbols(root);
+			if (ast.plugin) this.fixups(root);
+		}
+		return this.finish(root, !omitLate);
+	}
+
+	private append(list: Diagnostic[]): void {
+		for (let i = 0; i < list.length; i++) this.diags.push(list[i]!);
 	}
 
 	// ---- Construction and merging ----
 
 	private addNodeLabel(node: NodeImpl, l: DtLabel): void {
-		addLabelEntry(node.lbl, l);
+		node.lbl = addLabelEntry(node.lbl, l);
 		let owners = this.labelOwners.get(l.name);
-		if (owners === undefined) this.labelOwners.set(l.name, (owners = []));
-		if (!owners.includes(node)) owners.push(node);
+		if (owners === undefined) this.labelOwners.set(l.name, [node]);
+		else if (!owners.includes(node)) owners.push(node);
 	}
 
 	private addChild(parent: NodeImpl, child: NodeImpl): void {
 		child.parent = parent;
-		parent.allChildren.push(child);
-		const list = parent.childIdx.get(child.name);
-		if (list === undefined) parent.childIdx.set(child.name, [child]);
-		else list.push(child);
+		let all = parent.allChildren;
+		if (all === NO_NODES) parent.allChildren = all = [child];
+		else all.push(child);
+		const idx = parent.childIdx;
+		if (idx !== undefined) {
+			const list = idx.get(child.name);
+			if (list === undefined) idx.set(child.name, [child]);
+			else list.push(child);
+		} else if (all.length > CHILD_INDEX_AT) {
+			const m = new Map<string, NodeImpl[]>();
+			for (let i = 0; i < all.length; i++) {
+				const c = all[i]!;
+				const list = m.get(c.name);
+				if (list === undefined) m.set(c.name, [c]);
+				else list.push(c);
+			}
+			parent.childIdx = m;
+		}
 	}
 
 	private addProp(node: NodeImpl, p: PropImpl): void {
-		node.allProps.push(p);
-		if (!node.propIdx.has(p.name)) node.propIdx.set(p.name, p);
+		let all = node.allProps;
+		if (all === NO_PROPS) node.allProps = all = [p];
+		else all.push(p);
+		const idx = node.propIdx;
+		if (idx !== undefined) {
+			if (!idx.has(p.name)) idx.set(p.name, p);
+		} else if (all.length > PROP_INDEX_AT) {
+			const m = new Map<string, PropImpl>();
+			for (let i = 0; i < all.length; i++) {
+				const q = all[i]!;
+				if (!m.has(q.name)) m.set(q.name, q);
+			}
+			node.propIdx = m;
+		}
 	}
 
 	private newProp(node: NodeImpl, ap: AstProp | AstDeleteProp): PropImpl {
-		const p = new PropImpl(ap.name, ap.kind === 'prop' ? ap.value : [], ap.nameSpan, ap.span, [{ kind: ap.kind === 'prop' ? 'define' : 'delete', span: ap.span }], node);
-		if (ap.kind === 'prop') {
+		const isProp = ap.kind === 'prop';
+		const p = new PropImpl(ap.name, isProp ? ap.value : [], ap.nameSpan, ap.span, node, !isProp);
+		if (isProp) {
 			if (ap.valueSpan) p.valueSpan = ap.valueSpan;
+			p.flags = ap.flags;
 		} else p.deleted = true;
-		for (let i = ap.labels.length - 1; i >= 0; i--) addLabelEntry(p.lbl, ap.labels[i]!);
+		const labels = ap.labels;
+		for (let i = labels.length - 1; i >= 0; i--) p.lbl = addLabelEntry(p.lbl, labels[i]!);
 		return p;
 	}
 
 	/** dtc's build_node: a fresh node; duplicates inside one body are kept as they are. */
-	private instantiate(name: string, nameSpan: Span, span: Span, labels: DtLabel[], omit: boolean, body: AstBody): NodeImpl {
+	private instantiate(name: string, nameSpan: Span, span: Span, labels: DtLabel[], omit: boolean, body: AstBody, nameFlags = 0): NodeImpl {
 		const n = new NodeImpl(name, nameSpan, span);
 		for (let i = labels.length - 1; i >= 0; i--) this.addNodeLabel(n, labels[i]!);
 		n.omit = omit;
-		for (const ap of body.props) this.addProp(n, this.newProp(n, ap));
-		for (const c of body.children) this.addChild(n, this.childOf(c));
+		n.nameFlags = nameFlags;
+		const props = body.props;
+		if (props.length > 0) {
+			// Like addProp for each, in one go.
+			const all: PropImpl[] = new Array(props.length);
+			for (let i = 0; i < props.length; i++) all[i] = this.newProp(n, props[i]!);
+			n.allProps = all;
+			if (all.length > PROP_INDEX_AT) {
+				const m = new Map<string, PropImpl>();
+				for (let i = 0; i < all.length; i++) {
+					const q = all[i]!;
+					if (!m.has(q.name)) m.set(q.name, q);
+				}
+				n.propIdx = m;
+			}
+		}
+		const children = body.children;
+		for (let i = 0; i < children.length; i++) this.addChild(n, this.childOf(children[i]!));
 		return n;
 	}
 
 	private childOf(c: AstChild | AstDeleteNode): NodeImpl {
-		if (c.kind === 'node') return this.instantiate(c.name, c.nameSpan, c.span, c.labels, c.omit, c.body);
+		if (c.kind === 'node') return this.instantiate(c.name, c.nameSpan, c.span, c.labels, c.omit, c.body, c.flags);
 		const n = new NodeImpl(c.name, c.nameSpan, c.span, 'delete');
 		for (let i = c.labels.length - 1; i >= 0; i--) this.addNodeLabel(n, c.labels[i]!);
 		n.deleted = true;
@@ -228,10 +385,12 @@ class Builder {
 	/** dtc's merge_nodes, reading the new node straight from its syntax. */
 	private mergeInto(old: NodeImpl, body: AstBody, labels: DtLabel[], span: Span): void {
 		old.deleted = false;
-		for (const l of labels) this.addNodeLabel(old, l);
+		for (let i = 0; i < labels.length; i++) this.addNodeLabel(old, labels[i]!);
 		old.events.push({ kind: 'extend', span });
-		for (const ap of body.props) {
-			const existing = old.propIdx.get(ap.name);
+		const props = body.props;
+		for (let i = 0; i < props.length; i++) {
+			const ap = props[i]!;
+			const existing = firstProp(old, ap.name);
 			if (ap.kind === 'delete-prop') {
 				if (existing === undefined) {
 					this.diag('delete-missing-property', `Property ${ap.name} to delete does not exist in ${pathOf(old)}`, ap.span, 'warning');
@@ -243,8 +402,10 @@ class Builder {
 				continue;
 			}
 			if (existing !== undefined) {
-				for (const l of ap.labels) addLabelEntry(existing.lbl, l);
+				const ls = ap.labels;
+				for (let k = 0; k < ls.length; k++) existing.lbl = addLabelEntry(existing.lbl, ls[k]!);
 				existing.value = ap.value;
+				existing.flags = ap.flags;
 				if (ap.valueSpan) existing.valueSpan = ap.valueSpan;
 				else delete existing.valueSpan;
 				existing.events.push({ kind: existing.deleted ? 'define' : 'override', span: ap.span });
@@ -255,8 +416,10 @@ class Builder {
 			}
 			this.addProp(old, this.newProp(old, ap));
 		}
-		for (const c of body.children) {
-			const existing = old.childIdx.get(c.name)?.[0];
+		const children = body.children;
+		for (let i = 0; i < children.length; i++) {
+			const c = children[i]!;
+			const existing = firstChild(old, c.name);
 			if (c.kind === 'delete-node') {
 				if (existing === undefined) {
 					this.diag('delete-missing-node', `Node ${c.name} to delete does not exist in ${pathOf(old)}`, c.span, 'warning');
@@ -299,10 +462,11 @@ class Builder {
 			name = 'target';
 			target = [{ kind: 'cells', bits: 32, items: [{ kind: 'ref', ref, value: 0xffffffffn, span: ref.span }], span: ref.span }];
 		}
-		const p = new PropImpl(name, target, ref.span, ref.span, [{ kind: 'define', span: ref.span }], frag);
+		const p = new PropImpl(name, target, ref.span, ref.span, frag);
 		p.generated = true;
+		p.flags = HAS_REFS;
 		this.addProp(frag, p);
-		const ov = this.instantiate('__overlay__', ref.span, span, [], false, body);
+		const ov = this.instantiate('__overlay__', ref.span, span, NO_LABELS, false, body);
 		this.addChild(frag, ov);
 		this.addChild(root, frag);
 	}
@@ -314,16 +478,17 @@ class Builder {
 		if (owners === undefined) return undefined;
 		let found: NodeImpl | undefined;
 		let count = 0;
-		for (const n of owners) {
+		for (let i = 0; i < owners.length; i++) {
+			const n = owners[i]!;
 			if (n.deleted || !attached(n, this.root!)) continue;
-			if (n.lbl.some((l) => l.name === label && !l.deleted)) {
+			if (hasLiveLabel(n, label)) {
 				if (found === undefined) found = n;
 				count++;
 			}
 		}
 		if (count <= 1) return found;
 		// Several live owners (a duplicate label): dtc takes the first in tree order.
-		return firstInOrder(this.root!, (n) => n.lbl.some((l) => l.name === label && !l.deleted));
+		return firstInOrder(this.root!, (n) => hasLiveLabel(n, label));
 	}
 
 	nodeByPath(from: NodeImpl, path: string): NodeImpl | undefined {
@@ -337,12 +502,7 @@ class Builder {
 			if (j < 0) j = len;
 			const comp = path.slice(i, j);
 			i = j;
-			const list: NodeImpl[] | undefined = n.childIdx.get(comp);
-			n = undefined;
-			if (list !== undefined) for (const c of list) if (!c.deleted) {
-				n = c;
-				break;
-			}
+			n = n.child(comp) as NodeImpl | undefined;
 		}
 		return undefined;
 	}
@@ -350,7 +510,7 @@ class Builder {
 	nodeByRef(text: string): NodeImpl | undefined {
 		const root = this.root!;
 		if (text === '/') return root;
-		if (text.startsWith('/')) return this.nodeByPath(root, text);
+		if (text.charCodeAt(0) === 47) return this.nodeByPath(root, text);
 		const slash = text.indexOf('/');
 		if (slash < 0) return this.nodeByLabel(text);
 		const base = this.nodeByLabel(text.slice(0, slash));
@@ -359,97 +519,171 @@ class Builder {
 
 	// ---- Checks and fix-ups, in dtc's order ----
 
-	private computePaths(n: NodeImpl, parentPath: string): void {
-		n.path = n.parent === undefined ? '/' : parentPath === '/' ? `/${n.name}` : `${parentPath}/${n.name}`;
-		for (const c of n.allChildren) if (!c.deleted) this.computePaths(c, n.path);
+	/**
+	 * One walk for dtc's checks that precede the fix-ups: paths, then per node the duplicate and
+	 * name character checks, name_properties, the duplicate label check and the explicit phandles.
+	 */
+	private checkNode(n: NodeImpl, dup: Diagnostic[], names: Diagnostic[], labels: Diagnostic[], phandles: Diagnostic[]): void {
+		const kids = n.allChildren;
+		const path = n.path;
+		for (let i = 0; i < kids.length; i++) {
+			const c = kids[i]!;
+			if (!c.deleted) c.path = path === '/' ? `/${c.name}` : `${path}/${c.name}`;
+		}
+		this.out = dup;
+		this.checkDuplicates(n);
+		this.out = names;
+		this.nameProperty(n);
+		this.out = labels;
+		this.checkLabels(n);
+		this.out = phandles;
+		this.explicitPhandle(n);
+		this.out = this.diags;
+		for (let i = 0; i < kids.length; i++) {
+			const c = kids[i]!;
+			if (!c.deleted) this.checkNode(c, dup, names, labels, phandles);
+		}
 	}
 
 	private checkDuplicates(n: NodeImpl): void {
 		if (n.parent !== undefined) {
-			const bad = firstBad(n.name, NODE_CHARS);
+			// A lexed name only holds name characters: of those, only `*#?` are not allowed here.
+			const f = n.nameFlags;
+			const bad = (f & NAME_LEXED) === 0 || (f & NAME_HAS_ODD) !== 0 ? firstBad(n.name, NODE_CHARS) : -1;
 			if (bad >= 0) this.diag('bad-node-name', `Bad character '${n.name[bad]!}' in node name`, n.nameSpan);
 			const at = n.name.indexOf('@');
 			if (at >= 0 && n.name.indexOf('@', at + 1) >= 0) this.diag('bad-node-name', "multiple '@' characters in node name", n.nameSpan);
 		}
-		for (const p of n.allProps) {
+		const props = n.allProps;
+		for (let i = 0; i < props.length; i++) {
+			const p = props[i]!;
 			if (p.deleted) continue;
-			const bad = firstBad(p.name, PROP_CHARS);
+			// A lexed name only holds name characters: of those, only `@` is not allowed here.
+			const f = p.flags;
+			const bad = (f & NAME_LEXED) === 0 || (f & NAME_HAS_AT) !== 0 ? firstBad(p.name, PROP_CHARS) : -1;
 			if (bad >= 0) this.diag('bad-property-name', `Bad character '${p.name[bad]!}' in property name`, p.nameSpan);
 		}
-		if (n.allChildren.length > 1) {
-			const seen = new Set<string>();
-			for (const c of n.allChildren) {
-				if (c.deleted) continue;
-				if (seen.has(c.name)) this.diag('duplicate-node', `Duplicate node name ${c.path}`, c.nameSpan);
-				seen.add(c.name);
+		const kids = n.allChildren;
+		if (kids.length > 1) {
+			if (kids.length > DUP_SET_AT) {
+				const seen = new Set<string>();
+				for (let i = 0; i < kids.length; i++) {
+					const c = kids[i]!;
+					if (c.deleted) continue;
+					if (seen.has(c.name)) this.diag('duplicate-node', `Duplicate node name ${c.path}`, c.nameSpan);
+					seen.add(c.name);
+				}
+			} else {
+				for (let i = 1; i < kids.length; i++) {
+					const c = kids[i]!;
+					if (c.deleted) continue;
+					for (let j = 0; j < i; j++) {
+						const d = kids[j]!;
+						if (!d.deleted && d.name === c.name) {
+							this.diag('duplicate-node', `Duplicate node name ${c.path}`, c.nameSpan);
+							break;
+						}
+					}
+				}
 			}
 		}
-		if (n.allProps.length > 1) {
-			const seen = new Set<string>();
-			for (const p of n.allProps) {
-				if (p.deleted) continue;
-				if (seen.has(p.name)) this.diag('duplicate-property', `Duplicate property name ${p.name} in ${n.path}`, p.nameSpan);
-				seen.add(p.name);
+		if (props.length > 1) {
+			if (props.length > DUP_SET_AT) {
+				const seen = new Set<string>();
+				for (let i = 0; i < props.length; i++) {
+					const p = props[i]!;
+					if (p.deleted) continue;
+					if (seen.has(p.name)) this.diag('duplicate-property', `Duplicate property name ${p.name} in ${n.path}`, p.nameSpan);
+					seen.add(p.name);
+				}
+			} else {
+				for (let i = 1; i < props.length; i++) {
+					const p = props[i]!;
+					if (p.deleted) continue;
+					for (let j = 0; j < i; j++) {
+						const q = props[j]!;
+						if (!q.deleted && q.name === p.name) {
+							this.diag('duplicate-property', `Duplicate property name ${p.name} in ${n.path}`, p.nameSpan);
+							break;
+						}
+					}
+				}
 			}
 		}
-		for (const c of n.allChildren) if (!c.deleted) this.checkDuplicates(c);
 	}
 
 	/**
 	 * dtc's name_properties check: a `name` property equal to the node's base name is
 	 * redundant and removed; any other value is an error.
 	 */
-	private nameProperties(n: NodeImpl): void {
-		const i = n.allProps.findIndex((p) => p.name === 'name');
-		if (i >= 0) {
-			const p = n.allProps[i]!;
-			const bytes = encodeValue(p.value).bytes;
-			const at = n.name.indexOf('@');
-			const base = utf8(at < 0 ? n.name : n.name.slice(0, at));
-			let same = bytes.length === base.length + 1;
-			for (let k = 0; same && k < base.length; k++) if (bytes[k] !== base[k]) same = false;
-			if (same) {
-				n.allProps.splice(i, 1);
-				n.propIdx.delete('name');
-				for (const q of n.allProps) if (q.name === 'name') {
-					n.propIdx.set('name', q);
+	private nameProperty(n: NodeImpl): void {
+		const all = n.allProps;
+		let i = -1;
+		for (let k = 0; k < all.length; k++) {
+			if (all[k]!.name === 'name') {
+				i = k;
+				break;
+			}
+		}
+		if (i < 0) return;
+		const p = all[i]!;
+		const bytes = encodeValue(p.value).bytes;
+		const at = n.name.indexOf('@');
+		const base = utf8(at < 0 ? n.name : n.name.slice(0, at));
+		let same = bytes.length === base.length + 1;
+		for (let k = 0; same && k < base.length; k++) if (bytes[k] !== base[k]) same = false;
+		if (same) {
+			all.splice(i, 1);
+			const idx = n.propIdx;
+			if (idx !== undefined) {
+				idx.delete('name');
+				for (const q of all) if (q.name === 'name') {
+					idx.set('name', q);
 					break;
 				}
-			} else this.diag('bad-name-property', '"name" property is incorrect (not the base node name)', p.span);
-		}
-		for (const c of n.allChildren) if (!c.deleted) this.nameProperties(c);
+			}
+		} else this.diag('bad-name-property', '"name" property is incorrect (not the base node name)', p.span);
 	}
 
-	private checkLabels(root: NodeImpl): void {
-		const owners = new Map<string, { desc: string; span: Span }>();
-		const see = (name: string, desc: string, span: Span): void => {
-			const o = owners.get(name);
-			if (o === undefined) owners.set(name, { desc, span });
-			else if (o.desc !== desc) {
-				this.diags.push({
-					severity: 'error',
-					code: 'duplicate-label',
-					message: `Duplicate label '${name}' on ${desc} and ${o.desc}`,
-					span,
-					related: [{ span: o.span, message: `'${name}' is also defined here` }],
-				});
+	private seeLabel(name: string, desc: string, span: Span): void {
+		const owners = this.labelSeen;
+		const o = owners.get(name);
+		if (o === undefined) owners.set(name, { desc, span });
+		else if (o.desc !== desc) {
+			this.out.push({
+				severity: 'error',
+				code: 'duplicate-label',
+				message: `Duplicate label '${name}' on ${desc} and ${o.desc}`,
+				span,
+				related: [{ span: o.span, message: `'${name}' is also defined here` }],
+			});
+		}
+	}
+
+	/** dtc's duplicate label check, for one node. */
+	private checkLabels(n: NodeImpl): void {
+		const lbl = n.lbl;
+		for (let i = 0; i < lbl.length; i++) {
+			const l = lbl[i]!;
+			if (!l.deleted) this.seeLabel(l.name, n.path, l.span);
+		}
+		const props = n.allProps;
+		for (let i = 0; i < props.length; i++) {
+			const p = props[i]!;
+			if (p.deleted) continue;
+			const pl = p.lbl;
+			for (let k = 0; k < pl.length; k++) {
+				const l = pl[k]!;
+				if (!l.deleted) this.seeLabel(l.name, `property '${p.name}' in ${n.path}`, l.span);
 			}
-		};
-		const walk = (n: NodeImpl): void => {
-			for (const l of n.lbl) if (!l.deleted) see(l.name, n.path, l.span);
-			for (const p of n.allProps) {
-				if (p.deleted) continue;
-				for (const l of p.lbl) if (!l.deleted) see(l.name, `property '${p.name}' in ${n.path}`, l.span);
-				for (const ch of p.value) {
-					if (ch.kind === 'label') see(ch.name, `value of property '${p.name}' in ${n.path}`, ch.span);
-					else if (ch.kind === 'cells' || ch.kind === 'bytes') {
-						for (const it of ch.items) if (it.kind === 'label') see(it.name, `value of property '${p.name}' in ${n.path}`, it.span);
-					}
+			if ((p.flags & HAS_LABELS) === 0) continue;
+			for (const ch of p.value) {
+				if (ch.kind === 'label') this.seeLabel(ch.name, `value of property '${p.name}' in ${n.path}`, ch.span);
+				else if (ch.kind === 'cells' || ch.kind === 'bytes') {
+					for (const it of ch.items) if (it.kind === 'label') this.seeLabel(it.name, `value of property '${p.name}' in ${n.path}`, it.span);
 				}
 			}
-			for (const c of n.allChildren) if (!c.deleted) walk(c);
-		};
-		walk(root);
+		}
 	}
 
 	private phandleProp(n: NodeImpl, name: string): number {
@@ -477,7 +711,8 @@ class Builder {
 		return v;
 	}
 
-	private explicitPhandles(n: NodeImpl): void {
+	/** dtc's explicit_phandles check, for one node. */
+	private explicitPhandle(n: NodeImpl): void {
 		let ph = this.phandleProp(n, 'phandle');
 		const lph = this.phandleProp(n, 'linux,phandle');
 		if (ph !== 0 || lph !== 0) {
@@ -491,7 +726,6 @@ class Builder {
 				this.phandles.set(ph, n);
 			}
 		}
-		for (const c of n.allChildren) if (!c.deleted) this.explicitPhandles(c);
 	}
 
 	/** dtc's get_node_phandle: the node's phandle, assigning the next free one if needed. */
@@ -504,10 +738,9 @@ class Builder {
 		if (liveProp(n, 'phandle') === undefined) {
 			const p = new PropImpl(
 				'phandle',
-				[{ kind: 'cells', bits: 32, items: [{ kind: 'number', value: BigInt(ph), span: cause }], span: cause }],
+				[{ kind: 'cells', bits: 32, items: [{ kind: 'number', value: big(ph), span: cause }], span: cause }],
 				cause,
 				cause,
-				[{ kind: 'define', span: cause }],
 				n,
 			);
 			p.generated = true;
@@ -516,45 +749,53 @@ class Builder {
 		return ph;
 	}
 
-	private phandleRefs(n: NodeImpl): void {
-		for (const p of n.allProps) {
-			if (p.deleted) continue;
-			for (const ch of p.value) {
-				if (ch.kind !== 'cells' || ch.bits !== 32) continue;
-				for (const it of ch.items) {
-					if (it.kind !== 'ref') continue;
-					const t = this.nodeByRef(it.ref.text);
+	/**
+	 * dtc's fixup_phandle_references then fixup_path_references, sharing one walk: the path
+	 * reference diagnostics go to `paths`, appended after the walk.
+	 */
+	private refs(n: NodeImpl, paths: Diagnostic[]): void {
+		const props = n.allProps;
+		// Index loop: a reference to the node itself may add its `phandle` (which holds no reference).
+		for (let i = 0; i < props.length; i++) {
+			const p = props[i]!;
+			if (p.deleted || (p.flags & HAS_REFS) === 0) continue;
+			const value = p.value;
+			for (let c = 0; c < value.length; c++) {
+				const ch = value[c]!;
+				if (ch.kind === 'cells') {
+					if (ch.bits !== 32) continue;
+					const items = ch.items;
+					for (let k = 0; k < items.length; k++) {
+						const it = items[k]!;
+						if (it.kind !== 'ref') continue;
+						const t = this.nodeByRef(it.ref.text);
+						if (t === undefined) {
+							if (!this.ast.plugin) this.diag('unresolved-reference', `Reference to non-existent node or label "${it.ref.text}"`, it.span);
+							it.value = 0xffffffffn;
+							continue;
+						}
+						it.ref.target = t;
+						it.value = big(this.nodePhandle(t, it.span));
+						t.referenced = true;
+					}
+				} else if (ch.kind === 'path-ref') {
+					const t = this.nodeByRef(ch.ref.text);
 					if (t === undefined) {
-						if (!this.ast.plugin) this.diag('unresolved-reference', `Reference to non-existent node or label "${it.ref.text}"`, it.span);
-						it.value = 0xffffffffn;
+						paths.push({ severity: 'error', code: 'unresolved-reference', message: `Reference to non-existent node or label "${ch.ref.text}"`, span: ch.span });
+						ch.path = '';
 						continue;
 					}
-					it.ref.target = t;
-					it.value = BigInt(this.nodePhandle(t, it.span));
+					ch.ref.target = t;
+					ch.path = t.path;
 					t.referenced = true;
 				}
 			}
 		}
-		for (const c of n.allChildren) if (!c.deleted) this.phandleRefs(c);
-	}
-
-	private pathRefs(n: NodeImpl): void {
-		for (const p of n.allProps) {
-			if (p.deleted) continue;
-			for (const ch of p.value) {
-				if (ch.kind !== 'path-ref') continue;
-				const t = this.nodeByRef(ch.ref.text);
-				if (t === undefined) {
-					this.diag('unresolved-reference', `Reference to non-existent node or label "${ch.ref.text}"`, ch.span);
-					ch.path = '';
-					continue;
-				}
-				ch.ref.target = t;
-				ch.path = t.path;
-				t.referenced = true;
-			}
+		const kids = n.allChildren;
+		for (let i = 0; i < kids.length; i++) {
+			const c = kids[i]!;
+			if (!c.deleted) this.refs(c, paths);
 		}
-		for (const c of n.allChildren) if (!c.deleted) this.pathRefs(c);
 	}
 
 	private omitUnused(n: NodeImpl): void {
@@ -584,7 +825,7 @@ class Builder {
 
 	private stringProp(node: NodeImpl, name: string, strings: string[], span: Span): PropImpl {
 		const value: DtValueChunk[] = strings.map((s) => ({ kind: 'string', bytes: utf8(s), value: s, span }));
-		const p = new PropImpl(name, value, span, span, [{ kind: 'define', span }], node);
+		const p = new PropImpl(name, value, span, span, node);
 		p.generated = true;
 		this.addProp(node, p);
 		return p;
@@ -674,7 +915,7 @@ class Builder {
 				const existing = liveProp(at, e.prop);
 				if (existing !== undefined) existing.value.push(...cells);
 				else {
-					const p = new PropImpl(e.prop, cells, e.span, e.span, [{ kind: 'define', span: e.span }], at);
+					const p = new PropImpl(e.prop, cells, e.span, e.span, at);
 					p.generated = true;
 					this.addProp(at, p);
 				}
@@ -684,39 +925,16 @@ class Builder {
 
 	// ---- The public tree ----
 
-	private finish(root: NodeImpl): DtTree {
+	/**
+	 * Builds the public lists and maps. With `omit`, also applies `/omit-if-no-ref/` (dtc's
+	 * omit_unused_nodes, which only deletes the subtrees this walk then skips).
+	 */
+	private finish(root: NodeImpl, omit: boolean): DtTree {
 		const labels = new Map<string, DtNode>();
 		const propertyLabels = new Map<string, DtProperty>();
 		const phandles = new Map<number, DtNode>();
-		const walk = (n: NodeImpl, parentPath: string): void => {
-			n.path = n.parent === undefined ? '/' : parentPath === '/' ? `/${n.name}` : `${parentPath}/${n.name}`;
-			n.labels = [];
-			for (const l of n.lbl) {
-				if (l.deleted) continue;
-				n.labels.push({ name: l.name, span: l.span });
-				if (!labels.has(l.name)) labels.set(l.name, n);
-			}
-			if (n.omit) n.omitIfNoRef = true;
-			if (n.phandle !== undefined) phandles.set(n.phandle, n);
-			n.properties = [];
-			for (const p of n.allProps) {
-				if (p.deleted) continue;
-				p.labels = [];
-				for (const l of p.lbl) {
-					if (l.deleted) continue;
-					p.labels.push({ name: l.name, span: l.span });
-					if (!propertyLabels.has(l.name)) propertyLabels.set(l.name, p);
-				}
-				n.properties.push(p);
-			}
-			n.children = [];
-			for (const c of n.allChildren) {
-				if (c.deleted) continue;
-				n.children.push(c);
-				walk(c, n.path);
-			}
-		};
-		walk(root, '');
+		if (omit && root.omit && !root.referenced) this.deleteNode(root);
+		this.finishNode(root, '', omit, labels, propertyLabels, phandles);
 		const self = this;
 		return {
 			root,
@@ -730,6 +948,46 @@ class Builder {
 			diagnostics: this.diags,
 			includes: [],
 		};
+	}
+
+	private finishNode(n: NodeImpl, parentPath: string, omit: boolean, labels: Map<string, DtNode>, propertyLabels: Map<string, DtProperty>, phandles: Map<number, DtNode>): void {
+		const path = n.parent === undefined ? '/' : parentPath === '/' ? `/${n.name}` : `${parentPath}/${n.name}`;
+		n.path = path;
+		const lbl = n.lbl;
+		n.labels = lbl.length === 0 ? [] : liveLabels(lbl);
+		for (let i = 0; i < lbl.length; i++) {
+			const l = lbl[i]!;
+			if (!l.deleted && !labels.has(l.name)) labels.set(l.name, n);
+		}
+		if (n.omit) n.omitIfNoRef = true;
+		if (n.phandle !== undefined) phandles.set(n.phandle, n);
+		// The lists are made at their exact size (most hold every entry: then a copy).
+		const all = n.allProps;
+		let live = 0;
+		for (let i = 0; i < all.length; i++) {
+			const p = all[i]!;
+			if (p.deleted) continue;
+			live++;
+			const plbl = p.lbl;
+			p.labels = plbl.length === 0 ? [] : liveLabels(plbl);
+			for (let k = 0; k < plbl.length; k++) {
+				const l = plbl[k]!;
+				if (!l.deleted && !propertyLabels.has(l.name)) propertyLabels.set(l.name, p);
+			}
+		}
+		n.properties = live === all.length ? all.slice() : all.filter((p) => !p.deleted);
+		const kids = n.allChildren;
+		if (omit) {
+			for (let i = 0; i < kids.length; i++) {
+				const c = kids[i]!;
+				if (!c.deleted && c.omit && !c.referenced) this.deleteNode(c);
+			}
+		}
+		live = 0;
+		for (let i = 0; i < kids.length; i++) if (!kids[i]!.deleted) live++;
+		const children = live === kids.length ? kids.slice() : kids.filter((c) => !c.deleted);
+		n.children = children;
+		for (let i = 0; i < children.length; i++) this.finishNode(children[i]!, path, omit, labels, propertyLabels, phandles);
 	}
 }
 
@@ -763,6 +1021,28 @@ function attached(n: NodeImpl, root: NodeImpl): boolean {
 	let x: NodeImpl | undefined = n;
 	while (x.parent !== undefined) x = x.parent;
 	return x === root;
+}
+
+/** The public form of the live entries of a label list. */
+function liveLabels(lbl: LabelEntry[]): DtLabel[] {
+	let live = 0;
+	for (let i = 0; i < lbl.length; i++) if (!lbl[i]!.deleted) live++;
+	const out: DtLabel[] = new Array<DtLabel>(live);
+	let k = 0;
+	for (let i = 0; i < lbl.length; i++) {
+		const l = lbl[i]!;
+		if (!l.deleted) out[k++] = { name: l.name, span: l.span };
+	}
+	return out;
+}
+
+function hasLiveLabel(n: NodeImpl, label: string): boolean {
+	const lbl = n.lbl;
+	for (let i = 0; i < lbl.length; i++) {
+		const l = lbl[i]!;
+		if (l.name === label && !l.deleted) return true;
+	}
+	return false;
 }
 
 function firstInOrder(n: NodeImpl, pred: (n: NodeImpl) => boolean): NodeImpl | undefined {

@@ -5,6 +5,16 @@
 
 import type { DtValueChunk } from './types.js';
 
+/** BigInts 0..SMALL_MAX, made once: most cells and phandles are small numbers. */
+const SMALL_MAX = 4095;
+const SMALL: bigint[] = [];
+for (let i = 0; i <= SMALL_MAX; i++) SMALL.push(BigInt(i));
+
+/** `BigInt(n)` for a non-negative safe integer, without allocating for small ones. */
+export function big(n: number): bigint {
+	return n <= SMALL_MAX ? SMALL[n]! : BigInt(n);
+}
+
 /** Encodes a JavaScript string to UTF-8 bytes. */
 export function utf8(s: string): Uint8Array {
 	let ascii = true;
