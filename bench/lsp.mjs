@@ -10,9 +10,11 @@
 // Edits are of two kinds: in code (tokens move: a full analysis of the context) and in a comment
 // (no token moves: the server publishes the results it has, without analysis or debounce).
 // Options: --edits N (default 30), --idle MS (quiet time before the idle RSS, default 4000),
-// --all-boards [--boards N: only the first N arm64 boards].
+// --all-boards [--boards N: only the first N arm64 boards], --only N (run section N only),
+// --server PATH (another build's server.js, to compare builds interleaved); the environment's
+// LSP_BENCH_NODE_ARGS are given to the server's node (e.g. --cpu-prof).
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,13 +29,16 @@ const arg = (name, dflt) => {
 const EDITS = arg('edits', 30);
 const BOARDS = arg('boards', Infinity);
 const IDLE_WAIT_MS = arg('idle', 4000);
+const ONLY = arg('only', 0);
+const serverIdx = process.argv.indexOf('--server');
+const SERVER = serverIdx > 0 ? process.argv[serverIdx + 1] : join(REPO, 'dist/server.js');
 const uri = (p) => pathToFileURL(p).href;
 const qcom = join(CORPUS, 'src/arm64/qcom');
 const SOC = join(qcom, 'sdm845.dtsi');
 const DB845C = join(qcom, 'sdm845-db845c.dts');
 
 function startServer() {
-	const proc = spawn(process.execPath, [join(REPO, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+	const proc = spawn(process.execPath, [...(process.env.LSP_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
 	const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
 	const waiters = new Map();
 	let lastPublish = performance.now();
@@ -51,7 +56,17 @@ function startServer() {
 		const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'));
 		return m ? Number(m[1]) / 1024 : NaN;
 	};
-	return { proc, conn, published, rss, quietFor: () => performance.now() - lastPublish };
+	/** CPU time of the server process so far (ms, every thread: GC helpers included), where /proc has it. */
+	const cpu = () => {
+		try {
+			let ns = 0;
+			for (const t of readdirSync(`/proc/${proc.pid}/task`)) ns += Number(readFileSync(`/proc/${proc.pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
+			return ns / 1e6;
+		} catch {
+			return NaN;
+		}
+	};
+	return { proc, conn, published, rss, cpu, quietFor: () => performance.now() - lastPublish };
 }
 
 const ms = (x) => `${x.toFixed(1)} ms`;
@@ -66,6 +81,8 @@ async function open(s, path, version = 1) {
 }
 
 let nextVersion = 2;
+/** The server's CPU time (all threads) from each edit to its publish: steadier than wall time on a busy machine. */
+let cpuTimes = [];
 /**
  * EDITS one-character edits, each awaited to its publish. `comment`: alternately add and remove one
  * space at the end of the first line (a comment: no token moves, so the server publishes the results
@@ -82,11 +99,13 @@ async function edits(s, path, kind = 'comment') {
 			? { range: { start: { line: l, character: at }, end: { line: l, character: at } }, text: ' ' }
 			: { range: { start: { line: l, character: at }, end: { line: l, character: at + 1 } }, text: '' };
 		const t0 = performance.now();
+		const c0 = s.cpu();
 		const done = s.published(uri(path), version);
 		await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri: uri(path), version }, contentChanges: [change] });
 		await done;
 		// The debounce is part of what the user waits for; report it separately too.
 		times.push(performance.now() - t0);
+		cpuTimes.push(s.cpu() - c0);
 	}
 	return times;
 }
@@ -114,16 +133,18 @@ function report(name, times, note = '') {
 	console.log(`  ${name}: median ${ms(pct(times, 50))}, p95 ${ms(pct(times, 95))}, max ${ms(Math.max(...times))} (n=${times.length}${note})`);
 }
 
-console.log('lsp: sdm845.dtsi in the sdm845-db845c context');
-{
+if (!ONLY || ONLY === 1) {
+	console.log('lsp: sdm845.dtsi in the sdm845-db845c context');
 	const s = startServer();
 	await initialize(s);
 	console.log(`  open sdm845.dtsi → first diagnostics (include scan + analysis): ${ms(await open(s, SOC))}`);
 	const ctx = await s.conn.sendRequest('iommuLens/buildContexts', { textDocument: { uri: uri(SOC) } });
 	console.log(`  context: ${ctx.current?.split('/').pop()} (${ctx.reason}, ${ctx.candidates.length} candidates)`);
+	cpuTimes = [];
 	const c = await edits(s, SOC, 'code');
 	report('one-character edit in code → published diagnostics', c, '; includes the 150 ms debounce');
 	report('  the same minus the debounce', c.map((x) => x - 150));
+	report('  server CPU time (all threads) per edit', cpuTimes);
 	report('hover on iommus (first after the edits, then repeated)', await hover(s, SOC));
 	const e = await edits(s, SOC);
 	report('one-character edit in a comment → published diagnostics (no debounce, no analysis)', e);
@@ -148,8 +169,8 @@ async function initialize(s) {
 	await s.conn.sendNotification('initialized', {});
 }
 
-console.log('lsp: the whole corpus as a workspace; sdm845.dtsi and the 19 boards that include it open');
-{
+if (!ONLY || ONLY === 2) {
+	console.log('lsp: the whole corpus as a workspace; sdm845.dtsi and the 19 boards that include it open');
 	const s = startServer();
 	await initialize(s);
 	console.log(`  open sdm845.dtsi → first diagnostics: ${ms(await open(s, SOC))}`);
@@ -157,9 +178,11 @@ console.log('lsp: the whole corpus as a workspace; sdm845.dtsi and the 19 boards
 	const opens = [];
 	for (const c of ctx.candidates) opens.push(await open(s, new URL(c.uri).pathname));
 	console.log(`  opened ${opens.length} boards (open → diagnostics: median ${ms(pct(opens, 50))}, p95 ${ms(pct(opens, 95))})`);
+	cpuTimes = [];
 	const c = await edits(s, SOC, 'code');
 	report('one-character edit in code → published diagnostics (sdm845.dtsi)', c, '; includes the 150 ms debounce');
 	report('  the same minus the debounce', c.map((x) => x - 150));
+	report('  server CPU time (all threads) per edit', cpuTimes);
 	report('hover on iommus (first after the edits, then repeated)', await hover(s, SOC));
 	const e = await edits(s, SOC);
 	report('one-character edit in a comment → published diagnostics (no debounce, no analysis)', e);

@@ -7,7 +7,7 @@
 import { paths, type Diagnostic, type FileSystem, type SourceMap, type Span } from '../base/source';
 import { Engine, type FileCache } from './expand';
 import { MAX_FILE_SIZE } from './include';
-import { lexFile, Spellings, type LexedFile, type Token } from './lexer';
+import { lexFile, relexFile, Spellings, type LexedFile, type Reuse, type Token } from './lexer';
 import { IncludeMemo } from './memo';
 
 export { MAX_FILE_SIZE, MAX_INCLUDE_DEPTH } from './include';
@@ -97,6 +97,9 @@ export interface PreprocessorOptions {
  */
 export const TOKEN_OBJECT_BUDGET = 300_000;
 
+/** Invalidated files whose old lexing is kept for `relexFile` (the most recently invalidated). */
+const MAX_STALE = 16;
+
 class Cache implements FileCache {
 	private readonly byPath = new Map<string, { lf: LexedFile; index: number } | null>();
 	private readonly indexOf = new Map<string, number>();
@@ -105,6 +108,20 @@ class Cache implements FileCache {
 	private readonly objects = new Map<LexedFile, Token[]>();
 	private objectCount = 0;
 	private next = 0;
+	/**
+	 * The lexing of files invalidated since they were last read (an editor's document being typed in):
+	 * their next version is lexed again only around the change (`relexFile`).
+	 */
+	private readonly stale = new Map<string, LexedFile>();
+	/**
+	 * The token objects of the last invalidated file (`reuse` undefined: `lf`'s own), then those objects
+	 * for its new lexing `lf`, with how the two relate (taken over by `tokens`). One file at a time: the
+	 * one being edited. The objects of the tokens
+	 * that an edit only moved are updated in place rather than built again (a big file edited near its
+	 * top would otherwise make as many new objects as it has tokens, per keystroke): the cache owns
+	 * them, and a run reads them only while it runs (its results keep offsets, never tokens).
+	 */
+	private staleObjects: { lf: LexedFile; toks: Token[]; reuse: Reuse | undefined } | undefined;
 
 	constructor(private readonly fs: FileSystem) {}
 
@@ -112,6 +129,8 @@ class Cache implements FileCache {
 		const hit = this.byPath.get(path);
 		if (hit !== undefined) return hit ?? undefined;
 		const text = this.fs.readFile(path);
+		const stale = this.stale.get(path);
+		if (stale !== undefined) this.stale.delete(path);
 		if (text === undefined) {
 			this.byPath.set(path, null);
 			return undefined;
@@ -128,7 +147,14 @@ class Cache implements FileCache {
 			this.byPath.set(path, entry);
 			return entry;
 		}
-		const entry = { lf: lexFile(path, text, index, this.spellings), index };
+		const re = stale !== undefined && stale.fileIndex === index ? relexFile(stale, text, this.spellings) : undefined;
+		const entry = { lf: re?.lf ?? lexFile(path, text, index, this.spellings), index };
+		const objects = this.staleObjects;
+		if (objects !== undefined && objects.lf === stale) {
+			// Only the old version's own objects (not those of a version before, still waiting for `tokens`).
+			const own = objects.reuse === undefined && objects.toks.length === stale.count;
+			this.staleObjects = re !== undefined && own ? { lf: re.lf, toks: objects.toks, reuse: re.reuse } : undefined;
+		}
 		this.byPath.set(path, entry);
 		return entry;
 	}
@@ -140,7 +166,11 @@ class Cache implements FileCache {
 			this.objects.set(lf, toks);
 			return toks;
 		}
-		toks = lf.materialize();
+		const reuse = this.staleObjects;
+		if (reuse?.lf === lf) {
+			this.staleObjects = undefined;
+			toks = lf.materialize(reuse.toks, reuse.reuse);
+		} else toks = lf.materialize();
 		this.objects.set(lf, toks);
 		this.objectCount += toks.length;
 		for (const [old, t] of this.objects) {
@@ -154,7 +184,21 @@ class Cache implements FileCache {
 	invalidate(path: string): void {
 		for (const p of [paths.normalize(path), path]) {
 			const hit = this.byPath.get(p);
-			if (hit) this.drop(hit.lf);
+			if (hit) {
+				// Only files lexed from their text (not the empty stand-in of a file too large).
+				if (!hit.lf.problems.some((q) => q.code === 'file-too-large')) {
+					this.stale.delete(p);
+					this.stale.set(p, hit.lf);
+					for (const old of this.stale.keys()) {
+						if (this.stale.size <= MAX_STALE) break;
+						this.stale.delete(old);
+					}
+				}
+				const toks = this.objects.get(hit.lf);
+				if (toks !== undefined) this.staleObjects = { lf: hit.lf, toks, reuse: undefined };
+				else if (this.staleObjects?.lf === hit.lf) this.staleObjects = undefined;
+				this.drop(hit.lf);
+			}
 			this.byPath.delete(p);
 		}
 	}

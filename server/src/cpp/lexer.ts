@@ -68,6 +68,17 @@ export class Token {
 	}
 }
 
+/**
+ * How the tokens of a file re-lexed by `relexFile` relate to those of its old version: the first
+ * `reused` are the old ones, offsets and all; from `tailFrom` on (-1: none), token k is the old token
+ * `k - tailFrom + tailOld` (same kind, spelling and flags) moved by the edit.
+ */
+export interface Reuse {
+	reused: number;
+	tailFrom: number;
+	tailOld: number;
+}
+
 /** A diagnostic of the lexer, by offset (converted to a span by the caller). */
 export interface LexProblem {
 	start: number;
@@ -120,14 +131,14 @@ export class LexedFile {
 		readonly lineStarts: number[],
 		readonly problems: LexProblem[],
 		/** Per token: kind in the low 3 bits, `Flag.PrevWhite`/`Flag.Bol` shifted left by 3. */
-		private readonly kf: Uint8Array,
+		/** @internal */ readonly kf: Uint8Array,
 		/** Per token: number of its spelling in `spellings`. */
-		private readonly ids: Int32Array,
+		/** @internal */ readonly ids: Int32Array,
 		/** Per token: offsets of the spelling in `text` (splices included). */
-		private readonly starts: Int32Array,
+		/** @internal */ readonly starts: Int32Array,
 		/** Per token end offsets; null when the file has no line splices (end = start + length). */
-		private readonly ends: Int32Array | null,
-		private readonly spellings: readonly string[],
+		/** @internal */ readonly ends: Int32Array | null,
+		/** @internal */ readonly spellings: readonly string[],
 	) {}
 
 	/** Number of tokens. */
@@ -140,27 +151,54 @@ export class LexedFile {
 		return this.materialize();
 	}
 
-	/** Builds the `Token` objects of the file. */
-	materialize(): Token[] {
+	/**
+	 * Builds the `Token` objects of the file. With `reuse` (from `relexFile`), `old` holds the objects
+	 * of the version it re-lexed: the leading `reuse.reused` are taken as they are, and those of the
+	 * moved tail (`reuse.tailFrom` on) are taken and updated in place (offsets, line and column), so
+	 * that `old` no longer describes the old version. Otherwise every object is new.
+	 */
+	materialize(old: Token[] = [], reuse?: Reuse): Token[] {
 		const n = this.kf.length;
 		const out = new Array<Token>(n);
 		const { kf, ids, starts, ends, spellings, lineStarts, fileIndex } = this;
 		const lines = lineStarts.length;
+		const from = reuse === undefined ? 0 : Math.min(reuse.reused, n, old.length);
+		const tailFrom = reuse === undefined || reuse.tailFrom < 0 ? n : reuse.tailFrom;
+		const tailShift = reuse === undefined ? 0 : reuse.tailOld - tailFrom;
+		for (let k = 0; k < from; k++) out[k] = old[k]!;
 		let li = 0;
-		for (let k = 0; k < n; k++) {
+		if (from < n) {
+			// The line of the first token built: the last line start at or before it.
+			let lo = 0;
+			let hi = lines - 1;
+			const first = starts[from]!;
+			while (lo < hi) {
+				const mid = (lo + hi + 1) >> 1;
+				if (lineStarts[mid]! <= first) lo = mid;
+				else hi = mid - 1;
+			}
+			li = lo;
+		}
+		for (let k = from; k < tailFrom; k++) {
 			const start = starts[k]!;
 			while (li + 1 < lines && lineStarts[li + 1]! <= start) li++;
 			const text = spellings[ids[k]!]!;
 			const b = kf[k]!;
 			out[k] = new Token(b & 7, text, b >> 3, fileIndex, start, ends === null ? start + text.length : ends[k]!, li, start - lineStarts[li]!);
 		}
+		for (let k = tailFrom; k < n; k++) {
+			const start = starts[k]!;
+			while (li + 1 < lines && lineStarts[li + 1]! <= start) li++;
+			const t = old[k + tailShift]!;
+			t.start = start;
+			t.end = ends === null ? start + t.text.length : ends[k]!;
+			t.line = li;
+			t.col = start - lineStarts[li]!;
+			out[k] = t;
+		}
 		return out;
 	}
 }
-
-const PUNCT3 = new Set(['<<=', '>>=', '...']);
-const PUNCT2 = new Set(['==', '!=', '>=', '<=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '>>', '<<', '&&', '||', '++', '--', '->', '##']);
-const PUNCT1 = '=!><+-*/%&|^~?:,()[]{};.#';
 
 function isIdStart(c: number): boolean {
 	return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36;
@@ -203,11 +241,47 @@ function removeSplices(text: string): Cleaned {
 	return { s: parts.join(''), map: map.subarray(0, n) };
 }
 
-/** Length of the punctuator at `i` of `s`, or 0. */
+/** Length of the punctuator at `i` of `s`, or 0 (greedy: `<<=`, `>>=`, `...`, then the two-character ones). */
 function punctLength(s: string, i: number): number {
-	if (PUNCT3.has(s.substr(i, 3))) return 3;
-	if (PUNCT2.has(s.substr(i, 2))) return 2;
-	return PUNCT1.indexOf(s[i]!) >= 0 ? 1 : 0;
+	const c = s.charCodeAt(i);
+	const d = s.charCodeAt(i + 1);
+	switch (c) {
+		case 60: // <
+		case 62: // >
+			if (d === c) return s.charCodeAt(i + 2) === 61 ? 3 : 2;
+			return d === 61 ? 2 : 1;
+		case 46: // .
+			return d === 46 && s.charCodeAt(i + 2) === 46 ? 3 : 1;
+		case 61: // =
+		case 33: // !
+		case 42: // *
+		case 47: // /
+		case 37: // %
+		case 94: // ^
+			return d === 61 ? 2 : 1;
+		case 43: // +
+		case 38: // &
+		case 124: // |
+			return d === 61 || d === c ? 2 : 1;
+		case 45: // -
+			return d === 61 || d === 45 || d === 62 ? 2 : 1;
+		case 35: // #
+			return d === 35 ? 2 : 1;
+		case 126: // ~
+		case 63: // ?
+		case 58: // :
+		case 44: // ,
+		case 40: // (
+		case 41: // )
+		case 91: // [
+		case 93: // ]
+		case 123: // {
+		case 125: // }
+		case 59: // ;
+			return 1;
+		default:
+			return 0;
+	}
 }
 
 /** End of a pp-number starting at `i`. */
@@ -279,21 +353,63 @@ export function lexOne(s: string, i: number): { kind: number; end: number } {
 	return { kind: Kind.Other, end: i + (hi ? 2 : 1) };
 }
 
-/** Lexes a whole file. `fileIndex` is stored in every token; spellings are interned in `spellings`. */
-export function lexFile(path: string, text: string, fileIndex: number, spellings: Spellings = sharedSpellings): LexedFile {
-	const { s, map } = removeSplices(text);
-	const problems: LexProblem[] = [];
+/** Growable compact token arrays (the form `LexedFile` keeps). */
+class Sink {
+	kf: Uint8Array;
+	ids: Int32Array;
+	starts: Int32Array;
+	ends: Int32Array | null;
+	count = 0;
+
+	constructor(cap: number, withEnds: boolean) {
+		this.kf = new Uint8Array(cap);
+		this.ids = new Int32Array(cap);
+		this.starts = new Int32Array(cap);
+		this.ends = withEnds ? new Int32Array(cap) : null;
+	}
+
+	grow(): void {
+		const cap = this.kf.length * 2;
+		const kf = new Uint8Array(cap);
+		kf.set(this.kf);
+		this.kf = kf;
+		const ids = new Int32Array(cap);
+		ids.set(this.ids);
+		this.ids = ids;
+		const starts = new Int32Array(cap);
+		starts.set(this.starts);
+		this.starts = starts;
+		if (this.ends !== null) {
+			const ends = new Int32Array(cap);
+			ends.set(this.ends);
+			this.ends = ends;
+		}
+	}
+}
+
+/**
+ * Where `scan` may stop early: at a token that an earlier lexing of the same text (`starts`, `kf`:
+ * its token offsets and kind/flags bytes) began in the same state (offset and flags). From `from`
+ * on, the text is the earlier one's shifted by `delta`, so from such a token on the rest is the same.
+ */
+interface Resync {
+	from: number;
+	delta: number;
+	starts: Int32Array;
+	kf: Uint8Array;
+	/** The earlier token at which the scan stopped, or -1 when it ran to the end. */
+	at: number;
+}
+
+/**
+ * The lexer proper: from offset `i` of the cleaned text `s` (`map`: back to `text`'s offsets) in the
+ * state `bol`/`white` to the end (or to a resynchronisation point, see `Resync`), adding the tokens
+ * to `sink` and the problems to `problems`.
+ */
+function scan(s: string, text: string, map: Int32Array | null, i: number, bol: boolean, white: boolean, sink: Sink, spellings: Spellings, problems: LexProblem[], resync: Resync | null): void {
 	const n = s.length;
 	const orig = (k: number): number => (map === null ? k : map[k] ?? text.length);
-	let cap = 256;
-	let kf = new Uint8Array(cap);
-	let ids = new Int32Array(cap);
-	let starts = new Int32Array(cap);
-	let ends = map === null ? null : new Int32Array(cap);
-	let count = 0;
-	let i = 0;
-	let bol = true;
-	let white = false;
+	let j = 0;
 	while (i < n) {
 		const c = s.charCodeAt(i);
 		if (c === 10 || c === 13) {
@@ -329,34 +445,37 @@ export function lexFile(path: string, text: string, fileIndex: number, spellings
 				continue;
 			}
 		}
-		const { kind, end } = lexOne(s, i);
 		const flags = (white ? Flag.PrevWhite : 0) | (bol ? Flag.Bol : 0);
-		if (count === cap) {
-			cap *= 2;
-			const grow8 = new Uint8Array(cap);
-			grow8.set(kf);
-			kf = grow8;
-			const g1 = new Int32Array(cap);
-			g1.set(ids);
-			ids = g1;
-			const g2 = new Int32Array(cap);
-			g2.set(starts);
-			starts = g2;
-			if (ends !== null) {
-				const g3 = new Int32Array(cap);
-				g3.set(ends);
-				ends = g3;
+		if (resync !== null && i >= resync.from) {
+			// The earlier lexing's token at the same place of the unchanged text, if any, in the same state.
+			const { starts, kf } = resync;
+			const at = i - resync.delta;
+			while (j < starts.length && starts[j]! < at) j++;
+			if (j < starts.length && starts[j] === at && kf[j]! >> 3 === flags) {
+				resync.at = j;
+				return;
 			}
 		}
-		kf[count] = kind | (flags << 3);
-		ids[count] = spellings.id(s.slice(i, end));
-		starts[count] = orig(i);
-		if (ends !== null) ends[count] = orig(end);
-		count++;
+		const { kind, end } = lexOne(s, i);
+		if (sink.count === sink.kf.length) sink.grow();
+		const k = sink.count++;
+		sink.kf[k] = kind | (flags << 3);
+		sink.ids[k] = spellings.id(s.slice(i, end));
+		sink.starts[k] = orig(i);
+		if (sink.ends !== null) sink.ends[k] = orig(end);
 		bol = false;
 		white = false;
 		i = end;
 	}
+}
+
+/** Lexes a whole file. `fileIndex` is stored in every token; spellings are interned in `spellings`. */
+export function lexFile(path: string, text: string, fileIndex: number, spellings: Spellings = sharedSpellings): LexedFile {
+	const { s, map } = removeSplices(text);
+	const problems: LexProblem[] = [];
+	const sink = new Sink(256, map !== null);
+	scan(s, text, map, 0, true, false, sink, spellings, problems, null);
+	const { kf, ids, starts, ends, count } = sink;
 	const lf = new LexedFile(
 		path,
 		text,
@@ -369,57 +488,189 @@ export function lexFile(path: string, text: string, fileIndex: number, spellings
 		ends === null ? null : ends.slice(0, count),
 		spellings.list,
 	);
-	analyseGuard(lf, lf.materialize());
+	analyseGuard(lf);
 	return lf;
 }
 
-function isHashAt(tokens: readonly Token[], i: number): boolean {
-	const t = tokens[i];
-	return t !== undefined && t.kind === Kind.Punct && t.text === '#' && (t.flags & Flag.Bol) !== 0;
+/**
+ * Lexes `text`, a new version of the file `old` was lexed from (same path, file index and spellings),
+ * re-lexing only around the changed region: from a token before it whose lexing read nothing of the
+ * change, to the first token after it where the lexer is back in the state the old lexing had there.
+ * The result equals `lexFile(old.path, text, old.fileIndex, spellings)`; `reuse` tells which of its
+ * tokens are old ones (their `Token` objects may be reused: `LexedFile.materialize`). Undefined when
+ * either text has line splices (use `lexFile`).
+ */
+export function relexFile(old: LexedFile, text: string, spellings: Spellings = sharedSpellings): { lf: LexedFile; reuse: Reuse } | undefined {
+	const before = old.text;
+	if (old.ends !== null || old.spellings !== spellings.list) return undefined;
+	const { s, map } = removeSplices(text);
+	if (map !== null) return undefined;
+	// The changed region: before[p, oldEnd) became text[p, newEnd).
+	const min = Math.min(before.length, text.length);
+	// By chunks first (string comparison is a memory compare), then character by character.
+	let p = 0;
+	while (p + 256 <= min && before.slice(p, p + 256) === text.slice(p, p + 256)) p += 256;
+	while (p < min && before.charCodeAt(p) === text.charCodeAt(p)) p++;
+	let sfx = 0;
+	const lb = before.length;
+	const lt = text.length;
+	while (sfx + 256 <= min - p && before.slice(lb - sfx - 256, lb - sfx) === text.slice(lt - sfx - 256, lt - sfx)) sfx += 256;
+	while (sfx < min - p && before.charCodeAt(lb - 1 - sfx) === text.charCodeAt(lt - 1 - sfx)) sfx++;
+	const oldEnd = before.length - sfx;
+	const newEnd = text.length - sfx;
+	const delta = newEnd - oldEnd;
+	const { kf, ids, starts } = old;
+	const count = kf.length;
+	// Restart at token k: every character the lexing of the tokens before it read is before p (a token
+	// reads up to its end, a punctuator two characters on; a name `L` before a quote, to the line's end:
+	// see `lexOne`), and k starts before p, so that the skipping of blanks and comments up to it read
+	// nothing at or after p either. The lexer's state there is k's offset and flags.
+	let k = upperBound(starts, p - 1); // tokens [0, k) start before p
+	while (k > 0) {
+		const t = k - 1;
+		const start = starts[t]!;
+		const end = start + spellings.list[ids[t]!]!.length;
+		const isL = (kf[t]! & 7) === Kind.Name && end === start + 1 && before.charCodeAt(start) === 76;
+		if (Math.max(end, start + 2) < p && !isL && starts[k] !== undefined && starts[k]! < p) break;
+		k--;
+	}
+	// k === 0: from the start of the file, in the initial state.
+	const from = k === 0 ? 0 : starts[k]!;
+	const bol = k === 0 ? true : ((kf[k]! >> 3) & Flag.Bol) !== 0;
+	const white = k === 0 ? false : ((kf[k]! >> 3) & Flag.PrevWhite) !== 0;
+	const problems: LexProblem[] = [];
+	for (const q of old.problems) if (q.start < from) problems.push(q);
+	const sink = new Sink(Math.max(256, count + 16), false);
+	sink.kf.set(kf.subarray(0, k));
+	sink.ids.set(ids.subarray(0, k));
+	sink.starts.set(starts.subarray(0, k));
+	sink.count = k;
+	const resync: Resync = { from: newEnd, delta, starts, kf, at: -1 };
+	scan(s, text, null, from, bol, white, sink, spellings, problems, resync);
+	let out = sink;
+	const reuse: Reuse = { reused: k, tailFrom: -1, tailOld: -1 };
+	if (resync.at >= 0) {
+		reuse.tailFrom = sink.count;
+		reuse.tailOld = resync.at;
+		// The rest is the old tokens from resync.at on, shifted by delta.
+		const j = resync.at;
+		const total = sink.count + (count - j);
+		out = new Sink(total, false);
+		out.kf.set(sink.kf.subarray(0, sink.count));
+		out.ids.set(sink.ids.subarray(0, sink.count));
+		out.starts.set(sink.starts.subarray(0, sink.count));
+		out.kf.set(kf.subarray(j), sink.count);
+		out.ids.set(ids.subarray(j), sink.count);
+		const st = out.starts;
+		for (let a = j, b = sink.count; a < count; a++, b++) st[b] = starts[a]! + delta;
+		out.count = total;
+		const at = starts[j]!;
+		for (const q of old.problems) if (q.start >= at) problems.push({ ...q, start: q.start + delta, end: q.end + delta });
+	}
+	const lf = new LexedFile(
+		old.path,
+		text,
+		old.fileIndex,
+		relineStarts(old.lineStarts, text, p, oldEnd, newEnd),
+		problems,
+		out.count === out.kf.length ? out.kf : out.kf.slice(0, out.count),
+		out.count === out.ids.length ? out.ids : out.ids.slice(0, out.count),
+		out.count === out.starts.length ? out.starts : out.starts.slice(0, out.count),
+		null,
+		spellings.list,
+	);
+	analyseGuard(lf);
+	return { lf, reuse };
 }
 
-function nextLine(tokens: readonly Token[], i: number): number {
-	let j = i + 1;
-	while (j < tokens.length && (tokens[j]!.flags & Flag.Bol) === 0) j++;
-	return j;
+/** Number of elements of the sorted `a` that are at most `x`. */
+function upperBound(a: Int32Array, x: number): number {
+	let lo = 0;
+	let hi = a.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >> 1;
+		if (a[mid]! <= x) lo = mid + 1;
+		else hi = mid;
+	}
+	return lo;
+}
+
+/**
+ * `lineStarts(text)` from the line starts of the text before the edit (`before[p, oldEnd)` became
+ * `text[p, newEnd)`): offset L > 0 starts a line when L-1 holds `\n`, or a `\r` not followed by `\n`
+ * at L, so only the starts whose two characters touch the changed region are computed again.
+ */
+function relineStarts(old: readonly number[], text: string, p: number, oldEnd: number, newEnd: number): number[] {
+	const delta = newEnd - oldEnd;
+	const out: number[] = [0];
+	let a = 1;
+	// L < p: both characters unchanged.
+	while (a < old.length && old[a]! < p) out.push(old[a++]!);
+	for (let L = Math.max(p, 1); L <= newEnd && L <= text.length; L++) {
+		const c = text.charCodeAt(L - 1);
+		if (c === 10 || (c === 13 && text.charCodeAt(L) !== 10)) out.push(L);
+	}
+	// L > newEnd: both characters in the unchanged suffix (L - 1 >= newEnd).
+	while (a < old.length && old[a]! <= oldEnd) a++;
+	while (a < old.length) out.push(old[a++]! + delta);
+	return out;
 }
 
 /**
  * Finds the controlling macro of the multiple-include optimisation, as GCC does: the file's first
  * tokens are `#ifndef X` (or `#if !defined X`), the matching `#endif` is the last line, and the
- * group has no `#else`/`#elif` of its own. Also notes `#pragma once`.
+ * group has no `#else`/`#elif` of its own. Also notes `#pragma once`. Reads the compact form.
  */
-function analyseGuard(lf: LexedFile, t: readonly Token[]): void {
-	for (let i = 0; i < t.length; i = nextLine(t, i)) {
-		if (isHashAt(t, i) && t[i + 1]?.text === 'pragma' && t[i + 2]?.text === 'once' && (t[i + 1]!.flags & Flag.Bol) === 0) lf.pragmaOnce = true;
+function analyseGuard(lf: LexedFile): void {
+	const { kf, ids, spellings } = lf;
+	const n = kf.length;
+	const text = (i: number): string | undefined => (i < n ? spellings[ids[i]!] : undefined);
+	const bol = (i: number): boolean => ((kf[i]! >> 3) & Flag.Bol) !== 0;
+	const kind = (i: number): number => kf[i]! & 7;
+	const isHashAt = (i: number): boolean => i < n && kind(i) === Kind.Punct && bol(i) && spellings[ids[i]!] === '#';
+	const nextLine = (i: number): number => {
+		let j = i + 1;
+		while (j < n && !bol(j)) j++;
+		return j;
+	};
+	// `#pragma once` anywhere: a `#` opening a line, then `pragma` and `once` on that line.
+	const BOL = Flag.Bol << 3;
+	for (let i = 0; i + 2 < n; i++) {
+		const b = kf[i]!;
+		if ((b & BOL) === 0 || (b & 7) !== Kind.Punct || (kf[i + 1]! & BOL) !== 0 || spellings[ids[i]!] !== '#') continue;
+		if (spellings[ids[i + 1]!] === 'pragma' && spellings[ids[i + 2]!] === 'once') {
+			lf.pragmaOnce = true;
+			break;
+		}
 	}
-	if (!isHashAt(t, 0)) return;
-	const lineEndIdx = nextLine(t, 0);
-	const words = t.slice(1, lineEndIdx).map((x) => x.text);
+	if (!isHashAt(0)) return;
+	const lineEndIdx = nextLine(0);
+	const words: string[] = [];
+	for (let i = 1; i < lineEndIdx; i++) words.push(text(i)!);
 	let guard: string | undefined;
-	if (words.length === 2 && words[0] === 'ifndef' && t[2]!.kind === Kind.Name) guard = words[1];
+	if (words.length === 2 && words[0] === 'ifndef' && kind(2) === Kind.Name) guard = words[1];
 	else if (words[0] === 'if' && words[1] === '!' && words[2] === 'defined') {
-		if (words.length === 4 && t[4]!.kind === Kind.Name) guard = words[3];
-		else if (words.length === 6 && words[3] === '(' && words[5] === ')' && t[5]!.kind === Kind.Name) guard = words[4];
+		if (words.length === 4 && kind(4) === Kind.Name) guard = words[3];
+		else if (words.length === 6 && words[3] === '(' && words[5] === ')' && kind(5) === Kind.Name) guard = words[4];
 	}
 	if (guard === undefined) return;
 	let depth = 0;
-	for (let i = 0; i < t.length; i = nextLine(t, i)) {
-		if (!isHashAt(t, i)) {
+	for (let i = 0; i < n; i = nextLine(i)) {
+		if (!isHashAt(i)) {
 			if (depth === 0) return;
 			continue;
 		}
-		const d = t[i + 1];
-		if (d === undefined || (d.flags & Flag.Bol) !== 0) {
+		if (i + 1 >= n || bol(i + 1)) {
 			if (depth === 0) return;
 			continue;
 		}
-		if (d.text === 'if' || d.text === 'ifdef' || d.text === 'ifndef') depth++;
-		else if ((d.text === 'else' || d.text === 'elif' || d.text === 'elifdef' || d.text === 'elifndef') && depth === 1) return;
-		else if (d.text === 'endif') {
+		const d = text(i + 1);
+		if (d === 'if' || d === 'ifdef' || d === 'ifndef') depth++;
+		else if ((d === 'else' || d === 'elif' || d === 'elifdef' || d === 'elifndef') && depth === 1) return;
+		else if (d === 'endif') {
 			depth--;
 			if (depth === 0) {
-				if (nextLine(t, i) === t.length) lf.guard = guard;
+				if (nextLine(i) === n) lf.guard = guard;
 				return;
 			}
 		} else if (depth === 0) return;

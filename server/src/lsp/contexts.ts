@@ -4,6 +4,7 @@
  * kernel tree's board folder, else the workspace folders), done once per root on first need and then
  * kept up to date for edited documents only.
  */
+import { changedRegion } from './changed-region';
 import type { Runtime } from './runtime';
 
 const INCLUDE = /^[ \t]*(?:#[ \t]*include[ \t]*([<"])([^">\n]+)[">]|\/include\/[ \t]*"([^"\n]+)")/gm;
@@ -19,11 +20,44 @@ export interface Candidate {
 	depth: number;
 }
 
+/** An include line's file name (devicetree sources only: headers never include boards). */
+interface Spelled {
+	quoted: boolean;
+	name: string;
+}
+
+function includeLines(text: string): Spelled[] {
+	const out: Spelled[] = [];
+	for (const m of text.matchAll(INCLUDE)) {
+		const name = (m[2] ?? m[3] ?? '').trim();
+		if (/\.(dtsi|dts|dtso)$/.test(name)) out.push({ quoted: m[1] !== '<', name });
+	}
+	return out;
+}
+
+/**
+ * True when the edit from `before` to `after` may have changed an include line: a line (up to \n;
+ * every match of INCLUDE lies within one and depends on it alone) that it touched mentions `include`,
+ * before or after.
+ */
+function touchesInclude(before: string, after: string): boolean {
+	if (before === after) return false;
+	const { start, oldEnd, newEnd } = changedRegion(before, after);
+	const touched = (text: string, end: number): boolean => {
+		const from = start === 0 ? 0 : text.lastIndexOf('\n', start - 1) + 1;
+		const nl = text.indexOf('\n', end);
+		return text.slice(from, nl < 0 ? text.length : nl).includes('include');
+	};
+	return touched(before, oldEnd) || touched(after, newEnd);
+}
+
 export class IncludeGraph {
 	/** File → the files it includes (resolved). */
 	private readonly edges = new Map<string, string[]>();
 	private readonly scannedRoots = new Set<string>();
 	private reverse: Map<string, string[]> | undefined;
+	/** The open documents' last text and include lines (`update` with `keep`). */
+	private readonly kept = new Map<string, { text: string; spelled: Spelled[] }>();
 
 	constructor(private readonly runtime: Runtime) {}
 
@@ -35,15 +69,20 @@ export class IncludeGraph {
 		for (const file of this.runtime.listDevicetreeFiles(root)) if (!this.edges.has(file)) this.update(file, this.runtime.fs.readFile(file) ?? '');
 	}
 
-	/** (Re)reads one file's include lines from `text`. */
-	update(file: string, text: string): void {
+	/**
+	 * (Re)reads one file's include lines from `text`. `keep`: the file is an open document, edited
+	 * keystroke by keystroke; its text and include lines are kept, so that the next version's are only
+	 * read again when the edit touched a line that mentions `include` (they are resolved again anyway).
+	 */
+	update(file: string, text: string, keep = false): void {
 		const dir = file.slice(0, file.lastIndexOf('/'));
 		const search = this.runtime.kernelTree(file)?.includePaths ?? [];
+		const last = this.kept.get(file);
+		const spelled = last !== undefined && !touchesInclude(last.text, text) ? last.spelled : includeLines(text);
+		if (keep) this.kept.set(file, { text, spelled });
+		else this.kept.delete(file);
 		const out: string[] = [];
-		for (const m of text.matchAll(INCLUDE)) {
-			const quoted = m[1] !== '<';
-			const name = (m[2] ?? m[3] ?? '').trim();
-			if (!/\.(dtsi|dts|dtso)$/.test(name)) continue; // headers never include boards
+		for (const { quoted, name } of spelled) {
 			const dirs = quoted ? [dir, ...search] : search;
 			for (const d of dirs) {
 				const p = this.runtime.resolvePath(d, name);

@@ -119,11 +119,20 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 		return { file: ctx.file, snapshot: host.snapshot(ctx.board, { exactTexts }).snapshot };
 	};
 
+	/**
+	 * Runs `fn` on a later event-loop turn, after the input that arrived meanwhile: messages read in the
+	 * next poll phase are dispatched by vscode-jsonrpc in a `setImmediate` queued behind the first hop
+	 * here, so they go first. (Two immediates, not `setTimeout(fn, 0)`: a timer waits a millisecond
+	 * or more even when nothing arrived.)
+	 */
+	const afterPendingInput = (fn: () => void): void => {
+		setImmediate(() => setImmediate(fn));
+	};
 	/** Analyses in steps under way, by board: a request for that board waits for it rather than analysing again. */
 	const inFlight = new Map<string, Promise<SnapshotResult | undefined>>();
 	/**
-	 * Runs `host.snapshotSteps`, one step per event-loop turn, the next step after the timers (so the
-	 * requests and edits that arrived meanwhile go first). Undefined when a newer edit made it stale.
+	 * Runs `host.snapshotSteps`, one step per event-loop turn, the next step after the input that
+	 * arrived meanwhile (so the requests and edits go first: `afterPendingInput`). Undefined when a newer edit made it stale.
 	 */
 	function analyseSteps(board: string, how: { background?: boolean } = {}): Promise<SnapshotResult | undefined> {
 		const flying = inFlight.get(board);
@@ -134,7 +143,7 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 				try {
 					const r = steps.next();
 					if (r.done) resolve(r.value);
-					else setTimeout(step, 0);
+					else afterPendingInput(step);
 				} catch (error) {
 					reject(error);
 				}

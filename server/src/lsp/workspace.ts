@@ -169,7 +169,7 @@ export class AnalysisHost {
 			return { drivers: false, sameTokens: true };
 		}
 		if (isDevicetree(file)) {
-			this.graph.update(file, text);
+			this.graph.update(file, text, true);
 			this.symbolsDirty.add(file);
 		}
 		return { drivers: this.drivers.changed(file), sameTokens: false };
