@@ -140,3 +140,79 @@ describe('include memoisation on kernel board families', () => {
 		});
 	}
 });
+
+describe('include memoisation on random projects', () => {
+	/** A small deterministic generator (mulberry32). */
+	const rng = (seed: number): (() => number) => {
+		let a = seed >>> 0;
+		return () => {
+			a = (a + 0x6d2b79f5) >>> 0;
+			let t = a;
+			t = Math.imul(t ^ (t >>> 15), t | 1);
+			t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+			return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+		};
+	};
+	const MACROS = ['A', 'B', 'C', 'F', 'G'];
+	const HEADERS = ['h0.h', 'h1.h', 'h2.h'];
+	const INCS = ['i0.dtsi', 'i1.dtsi', 'i2.dtsi', 'i3.dtsi'];
+
+	/** Random lines of a file that may include the files in `includable`. */
+	const lines = (r: () => number, includable: readonly string[], count: number): string[] => {
+		const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+		const out: string[] = [];
+		let open = 0;
+		for (let k = 0; k < count; k++) {
+			const x = r();
+			if (x < 0.16 && includable.length > 0) out.push(`#include ${r() < 0.5 ? `"${pick(includable)}"` : `<${pick(includable)}>`}`);
+			else if (x < 0.3) out.push(`#define ${pick(MACROS)}${r() < 0.3 ? '(x) (x + 1)' : ` ${Math.floor(r() * 4)}`}`);
+			else if (x < 0.36) out.push(`#undef ${pick(MACROS)}`);
+			else if (x < 0.44) {
+				out.push(r() < 0.5 ? `#ifdef ${pick(MACROS)}` : `#if ${pick(MACROS)} > 1`);
+				open++;
+			} else if (x < 0.5 && open > 0) {
+				out.push(r() < 0.3 ? '#else' : '#endif');
+				if (out[out.length - 1] === '#endif') open--;
+			} else if (x < 0.53) out.push(`#line ${10 + Math.floor(r() * 90)}`);
+			else if (x < 0.56) out.push(`n = <__COUNTER__>;`);
+			else if (x < 0.6) out.push(`${pick(MACROS)}${r() < 0.5 ? '(2)' : ''}`);
+			else if (x < 0.63) out.push(`#define E\nE`);
+			else out.push(`${r() < 0.2 ? '\t' : ''}p${k} = <${pick(MACROS)} ${pick(MACROS)}>;${r() < 0.2 ? ' /* c */' : ''}`);
+		}
+		if (r() < 0.8) for (; open > 0; open--) out.push('#endif');
+		return out;
+	};
+
+	const project = (seed: number): Record<string, string> => {
+		const r = rng(seed);
+		const files: Record<string, string> = {};
+		for (const [k, h] of HEADERS.entries()) {
+			const guard = `H${k}_H`;
+			const body = lines(r, HEADERS.slice(k + 1), 4).filter((l) => !l.startsWith('p') && !l.includes('COUNTER'));
+			files[`include/${h}`] = r() < 0.8 ? [`#ifndef ${guard}`, `#define ${guard}`, ...body, '#endif', ''].join('\n') : [...(r() < 0.5 ? ['#pragma once'] : []), ...body, ''].join('\n');
+		}
+		for (const [k, f] of INCS.entries()) files[f] = [...lines(r, [...HEADERS, ...INCS.slice(k + 1)], 8), ''].join('\n');
+		for (let b = 0; b < 4; b++) files[`b${b}.dts`] = [...lines(r, [...HEADERS, ...INCS], 10), ''].join('\n');
+		return files;
+	};
+
+	it('equals fresh runs over random boards in random order (200 projects)', () => {
+		let hits = 0;
+		for (let seed = 1; seed <= 200; seed++) {
+			const files = project(seed);
+			const r = rng(seed * 7919);
+			const order = Array.from({ length: 8 }, () => `b${Math.floor(r() * 4)}.dts`);
+			const fs = memoryFileSystem(files);
+			const memo = createPreprocessor(fs);
+			for (const [k, file] of order.entries()) {
+				const got = memo.preprocess(file, opts);
+				const want = createPreprocessor(fs, { memo: false }).preprocess(file, opts);
+				const diff = firstDifference(got, want);
+				if (diff !== undefined) throw new Error(`seed ${seed}, run ${k} (${file}): ${diff}\n${JSON.stringify(files, null, 1)}`);
+			}
+			hits += memo.memoStats.hits;
+		}
+		// The projects are replayed, not only recorded.
+		expect(hits).toBeGreaterThan(500);
+	});
+});

@@ -203,7 +203,7 @@ function doInclude(e: Engine, hash: Token, directive: Token, rest: readonly Toke
 		return undefined;
 	}
 	record.resolved = found.path;
-	if (e.isEntered(found.path) && (found.lf.pragmaOnce || directive.text === 'import' || (found.lf.guard !== undefined && e.lookupMacro(found.lf.guard) !== undefined))) return undefined;
+	if (e.entered.has(found.path) && (found.lf.pragmaOnce || directive.text === 'import' || (found.lf.guard !== undefined && e.lookupMacro(found.lf.guard) !== undefined))) return undefined;
 	if (e.frames.length >= MAX_INCLUDE_DEPTH) {
 		const chain = e.frames.map((f) => f.lf.path);
 		const cycle = chain.includes(found.path);

@@ -254,30 +254,6 @@ export class Engine implements FileTable {
 		if (r !== undefined) r.segment.macroWrites.set(name, undefined);
 	}
 
-	isEntered(path: string): boolean {
-		const has = this.entered.has(path);
-		const s = this.active()?.segment;
-		if (s !== undefined && !s.enteredAdds.has(path) && !s.enteredDeps.has(path)) s.enteredDeps.set(path, has);
-		return has;
-	}
-
-	private addEntered(path: string): void {
-		this.entered.add(path);
-		this.active()?.segment.enteredAdds.add(path);
-	}
-
-	private isReported(index: number): boolean {
-		const has = this.reported.has(index);
-		const s = this.active()?.segment;
-		if (s !== undefined && !s.reportedAdds.has(index) && !s.reportedDeps.has(index)) s.reportedDeps.set(index, has);
-		return has;
-	}
-
-	private addReported(index: number): void {
-		this.reported.add(index);
-		this.active()?.segment.reportedAdds.add(index);
-	}
-
 	/** The recordings being made cannot be kept (the output depends on more than they record). */
 	poison(): void {
 		for (const r of this.recs) r.poisoned = true;
@@ -343,11 +319,7 @@ export class Engine implements FileTable {
 			from: copyFrameState(fr),
 			avoidIn: this.printer.avoidPending,
 			macroDeps: new Map(),
-			enteredDeps: new Map(),
-			reportedDeps: new Map(),
 			macroWrites: new Map(),
-			enteredAdds: new Set(),
-			reportedAdds: new Set(),
 			reads: [],
 			readIndices: new Set(),
 			at: {
@@ -380,11 +352,7 @@ export class Engine implements FileTable {
 			from: s.from,
 			avoidIn: s.avoidIn,
 			macroDeps: compact(s.macroDeps),
-			enteredDeps: compact(s.enteredDeps),
-			reportedDeps: compact(s.reportedDeps),
 			macroWrites: compact(s.macroWrites),
-			enteredAdds: compact(s.enteredAdds),
-			reportedAdds: compact(s.reportedAdds),
 			reads: s.reads.length === 0 ? [] : s.reads,
 			diagnostics: tail(this.diagnostics, at.diagnostics),
 			includes: tail(this.includes, at.includes),
@@ -444,10 +412,6 @@ export class Engine implements FileTable {
 		// Indexed loops: this runs for every replayed segment (no iterator objects).
 		const md = s.macroDeps;
 		for (let k = 0; k < md.length; k++) if (!sameMacro(this.macros.get(md[k]![0]), md[k]![1])) return false;
-		const ed = s.enteredDeps;
-		for (let k = 0; k < ed.length; k++) if (this.entered.has(ed[k]![0]) !== ed[k]![1]) return false;
-		const rd = s.reportedDeps;
-		for (let k = 0; k < rd.length; k++) if (this.reported.has(rd[k]![0]) !== rd[k]![1]) return false;
 		return true;
 	}
 
@@ -493,8 +457,6 @@ export class Engine implements FileTable {
 			if (m === undefined) this.macros.delete(name);
 			else this.macros.set(name, m);
 		}
-		for (let k = 0; k < s.enteredAdds.length; k++) this.entered.add(s.enteredAdds[k]!);
-		for (let k = 0; k < s.reportedAdds.length; k++) this.reported.add(s.reportedAdds[k]!);
 		for (let k = 0; k < s.reads.length; k++) {
 			const x = s.reads[k]!;
 			if (this.fileTable.has(x.index)) continue;
@@ -529,9 +491,11 @@ export class Engine implements FileTable {
 	/** Enters a file (the main file, or one found by `#include`). */
 	pushFile(lf: LexedFile, index: number, dirIndex: number, returnLine: number, replaying = false): void {
 		this.frames.push({ lf, toks: replaying ? [] : this.cache.tokens(lf), fileIndex: index, pos: 0, conds: [], dirIndex, presumedFile: lf.path, lineDelta: 0, returnLine });
-		this.addEntered(lf.path);
-		if (!this.isReported(index)) {
-			this.addReported(index);
+		// Entering files (include guards, reported lexer problems) happens on `#include` lines, which
+		// run live at replays: no recording segment sees it.
+		this.entered.add(lf.path);
+		if (!this.reported.has(index)) {
+			this.reported.add(index);
 			for (const p of lf.problems) this.diag('error', p.code, p.message, this.span(index, p.start, p.end));
 		}
 	}

@@ -8,9 +8,9 @@
  * at each replay, so whether a guarded header is entered or skipped never spoils a recording). Each
  * segment holds
  * - what it read of the state (its dependencies): the definition of every macro it looked up before
- *   defining it itself, whether files had been entered (include guards, `#pragma once`) or their
- *   lexer problems reported, the printer's pending "avoid paste" flag;
- * - what it did (its effects): macros defined and undefined, files read and entered, diagnostics,
+ *   defining it itself, and the printer's pending "avoid paste" flag (entering files, with include
+ *   guards, `#pragma once` and lexer problems reported once, happens on the `#include` lines);
+ * - what it did (its effects): macros defined and undefined, files read, diagnostics,
  *   include and macro records, skipped regions, expansion records, counters, the frame's
  *   conditional stack and `#line` state, and the printed text with its source map, relative to
  *   where it started (the text of its first move to a line is redone live when the printer's line
@@ -62,14 +62,8 @@ export interface Segment {
 	readonly avoidIn: boolean;
 	/** Macro name → the macro seen when the segment first looked the name up (undefined: not defined). */
 	readonly macroDeps: ReadonlyArray<readonly [string, Macro | undefined]>;
-	/** File path → whether it had been entered before, when the segment first asked. */
-	readonly enteredDeps: ReadonlyArray<readonly [string, boolean]>;
-	/** File index → whether its lexer problems had been reported, when the segment first asked. */
-	readonly reportedDeps: ReadonlyArray<readonly [number, boolean]>;
 	/** Macro name → its definition at the end of the segment (undefined: undefined by it). */
 	readonly macroWrites: ReadonlyArray<readonly [string, Macro | undefined]>;
-	readonly enteredAdds: readonly string[];
-	readonly reportedAdds: readonly number[];
 	/** Files read, in order of first read. */
 	readonly reads: ReadonlyArray<{ index: number; lf: LexedFile }>;
 	readonly diagnostics: readonly Diagnostic[];
@@ -107,11 +101,7 @@ export interface SegmentRecorder {
 	readonly from: FrameState;
 	readonly avoidIn: boolean;
 	readonly macroDeps: Map<string, Macro | undefined>;
-	readonly enteredDeps: Map<string, boolean>;
-	readonly reportedDeps: Map<number, boolean>;
 	readonly macroWrites: Map<string, Macro | undefined>;
-	readonly enteredAdds: Set<string>;
-	readonly reportedAdds: Set<number>;
 	readonly reads: Array<{ index: number; lf: LexedFile }>;
 	readonly readIndices: Set<number>;
 	/** Lengths of the run's lists and its counters at the start. */
