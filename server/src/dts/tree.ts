@@ -39,25 +39,14 @@ const CHILD_INDEX_AT = 16;
 /** Above this many children (properties), the duplicate name check uses a Set rather than comparing pairs. */
 const DUP_SET_AT = 16;
 
-class PropImpl implements DtProperty {
-	labels: DtLabel[] = NO_ENTRIES;
-	lbl: LabelEntry[] = NO_ENTRIES;
-	deleted = false;
-	valueSpan?: Span;
-	generated?: boolean;
-	/** What the value and the name hold (the parser's HAS_LABELS, HAS_REFS, NAME_*). */
-	flags = 0;
-	/** The events once read or added to; before, only the definition (or deletion) at `span`. */
+/**
+ * The events of a node or property, made on first read: until then only its definition (or
+ * deletion) at `span`, which changes only after an event is added.
+ */
+abstract class EventLog {
 	private ev: DtEvent[] | undefined = undefined;
-	constructor(
-		public name: string,
-		public value: DtValueChunk[],
-		public nameSpan: Span,
-		/** Changed only after an event is added, so the first event's span is `span` until then. */
-		public span: Span,
-		public node: NodeImpl,
-		private readonly firstDeletes = false,
-	) {}
+	abstract span: Span;
+	protected abstract readonly firstDeletes: boolean;
 	get events(): DtEvent[] {
 		let e = this.ev;
 		if (e === undefined) {
@@ -71,7 +60,27 @@ class PropImpl implements DtProperty {
 	}
 }
 
-class NodeImpl implements DtNode {
+class PropImpl extends EventLog implements DtProperty {
+	labels: DtLabel[] = NO_ENTRIES;
+	lbl: LabelEntry[] = NO_ENTRIES;
+	deleted = false;
+	valueSpan?: Span;
+	generated?: boolean;
+	/** What the value and the name hold (the parser's HAS_LABELS, HAS_REFS, NAME_*). */
+	flags = 0;
+	constructor(
+		public name: string,
+		public value: DtValueChunk[],
+		public nameSpan: Span,
+		public span: Span,
+		public node: NodeImpl,
+		protected readonly firstDeletes = false,
+	) {
+		super();
+	}
+}
+
+class NodeImpl extends EventLog implements DtNode {
 	path = '';
 	parent?: NodeImpl;
 	labels: DtLabel[] = NO_ENTRIES;
@@ -92,27 +101,15 @@ class NodeImpl implements DtNode {
 	referenced?: boolean;
 	phandle?: number;
 	generated?: boolean;
-	/** The events once read or added to; before, only the definition (or deletion) at `span`. */
-	private ev: DtEvent[] | undefined = undefined;
-	private readonly firstDeletes: boolean;
+	protected readonly firstDeletes: boolean;
 	constructor(
 		public name: string,
 		public nameSpan: Span,
 		public span: Span,
 		kind: 'define' | 'delete' = 'define',
 	) {
+		super();
 		this.firstDeletes = kind === 'delete';
-	}
-	get events(): DtEvent[] {
-		let e = this.ev;
-		if (e === undefined) {
-			e = [{ kind: this.firstDeletes ? 'delete' : 'define', span: this.span }];
-			this.ev = e;
-		}
-		return e;
-	}
-	set events(e: DtEvent[]) {
-		this.ev = e;
 	}
 	child(name: string): DtNode | undefined {
 		const idx = this.childIdx;
