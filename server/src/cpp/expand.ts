@@ -324,7 +324,6 @@ export class Engine implements FileTable {
 			readIndices: new Set(),
 			at: {
 				diagnostics: this.diagnostics.length,
-				includes: this.includes.length,
 				macroRecords: this.macroRecords.length,
 				macroUses: this.macroUses.length,
 				skipped: this.skipped.length,
@@ -355,7 +354,6 @@ export class Engine implements FileTable {
 			macroWrites: compact(s.macroWrites),
 			reads: s.reads.length === 0 ? [] : s.reads,
 			diagnostics: tail(this.diagnostics, at.diagnostics),
-			includes: tail(this.includes, at.includes),
 			macroRecords: tail(this.macroRecords, at.macroRecords),
 			macroUses: tail(this.macroUses, at.macroUses),
 			skipped: tail(this.skipped, at.skipped),
@@ -464,7 +462,6 @@ export class Engine implements FileTable {
 			this.files.push(x.lf.path);
 		}
 		appendAll(this.diagnostics, s.diagnostics);
-		appendAll(this.includes, s.includes);
 		appendAll(this.macroRecords, s.macroRecords);
 		appendAll(this.macroUses, s.macroUses);
 		appendAll(this.skipped, s.skipped);

@@ -10,8 +10,8 @@
  * - what it read of the state (its dependencies): the definition of every macro it looked up before
  *   defining it itself, and the printer's pending "avoid paste" flag (entering files, with include
  *   guards, `#pragma once` and lexer problems reported once, happens on the `#include` lines);
- * - what it did (its effects): macros defined and undefined, files read, diagnostics,
- *   include and macro records, skipped regions, expansion records, counters, the frame's
+ * - what it did (its effects): macros defined and undefined, files read, diagnostics, macro
+ *   definition and use records, skipped regions, expansion records, counters, the frame's
  *   conditional stack and `#line` state, and the printed text with its source map, relative to
  *   where it started (the text of its first move to a line is redone live when the printer's line
  *   state differs).
@@ -32,7 +32,7 @@ import type { LexedFile, Token } from './lexer';
 import type { Macro } from './macros';
 import type { Cond } from './expand';
 import type { ExpansionRecord, PrinterChunk, PrinterExit, PrinterMark } from './output';
-import type { IncludeRecord, MacroRecord, MacroUse } from './index';
+import type { MacroRecord, MacroUse } from './index';
 
 /**
  * How many printed tokens the recordings of one preprocessor may hold in all: a recording costs about
@@ -67,7 +67,6 @@ export interface Segment {
 	/** Files read, in order of first read. */
 	readonly reads: ReadonlyArray<{ index: number; lf: LexedFile }>;
 	readonly diagnostics: readonly Diagnostic[];
-	readonly includes: readonly IncludeRecord[];
 	readonly macroRecords: readonly MacroRecord[];
 	readonly macroUses: readonly MacroUse[];
 	readonly skipped: readonly Span[];
@@ -107,7 +106,6 @@ export interface SegmentRecorder {
 	/** Lengths of the run's lists and its counters at the start. */
 	readonly at: {
 		diagnostics: number;
-		includes: number;
 		macroRecords: number;
 		macroUses: number;
 		skipped: number;
