@@ -196,28 +196,30 @@ export class TokenSourceMap implements SourceMap {
 		return { file: this.files.path(file), start: positionAt(starts, start), end: positionAt(starts, end) };
 	}
 
+	/**
+	 * The file offset of output `off` in printed token `k`: inside a token spelled in a file (same
+	 * length as its spelling) offsets map one to one; otherwise the token's start (or `end`).
+	 */
+	private fileOffset(k: number, off: number, atEnd: boolean): number {
+		const c = this.cols;
+		const length = this.lengths[k]!;
+		const d = off - c.out[k]!;
+		if (d > 0 && d < length && c.end[k]! - c.start[k]! === length) return c.start[k]! + d;
+		return atEnd ? c.end[k]! : c.start[k]!;
+	}
+
 	/** {@inheritDoc SourceMap.spanOf} */
 	spanOf(start: number, end: number): Span {
 		const c = this.cols;
 		if (c.n === 0) return { file: this.mainFile, start: { line: 0, col: 0 }, end: { line: 0, col: 0 } };
 		const i = Math.max(0, this.indexAt(start));
 		const j = Math.max(i, this.indexAt(Math.max(start, end - 1)));
-		/* Inside a token spelled in a file (same length as its spelling), offsets map one to one. */
-		const exact = (k: number): boolean => c.end[k]! - c.start[k]! === this.lengths[k]!;
-		const startOf = (k: number, off: number): number => {
-			const d = off - c.out[k]!;
-			return exact(k) && d > 0 && d < this.lengths[k]! ? c.start[k]! + d : c.start[k]!;
-		};
-		const endOf = (k: number, off: number): number => {
-			const d = off - c.out[k]!;
-			return exact(k) && d > 0 && d < this.lengths[k]! ? c.start[k]! + d : c.end[k]!;
-		};
 		const f = c.file[i]!;
-		let s = startOf(i, start);
-		let e = i === j ? endOf(i, end) : c.end[i]!;
+		let s = this.fileOffset(i, start, false);
+		let e = i === j ? this.fileOffset(i, end, true) : c.end[i]!;
 		if (i !== j && c.file[j] === f) {
 			s = Math.min(s, c.start[j]!);
-			e = Math.max(e, endOf(j, end));
+			e = Math.max(e, this.fileOffset(j, end, true));
 		}
 		if (e < s) e = s;
 		return this.span(f, s, e);

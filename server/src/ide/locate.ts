@@ -156,6 +156,13 @@ export function boardIndex(snapshot: BoardSnapshot): BoardIndex {
 	return idx;
 }
 
+/** The offsets at which the lines of `text` start. */
+function lineStartsOf(text: string): number[] {
+	const s = [0];
+	for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) s.push(i + 1);
+	return s;
+}
+
 /** Line start offsets per file text (for scanning names after labels). */
 function textAt(snapshot: BoardSnapshot): (span: Span) => { text: string; offset: number; starts: number[] } | undefined {
 	const starts = new Map<string, number[]>();
@@ -164,8 +171,7 @@ function textAt(snapshot: BoardSnapshot): (span: Span) => { text: string; offset
 		if (text === undefined) return undefined;
 		let s = starts.get(span.file);
 		if (!s) {
-			s = [0];
-			for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) s.push(i + 1);
+			s = lineStartsOf(text);
 			starts.set(span.file, s);
 		}
 		const lineStart = s[span.start.line];
@@ -190,17 +196,10 @@ function buildIndex(snapshot: BoardSnapshot): BoardIndex {
 		if (!l) files.set(e.span.file, (l = []));
 		l.push(e);
 	};
-	const refs = new Map<DtNode, Span[]>();
-	const addRef = (ref: DtRef): void => {
-		if (!ref.target) return;
-		let l = refs.get(ref.target);
-		if (!l) refs.set(ref.target, (l = []));
-		l.push(ref.span);
-	};
+	/** The references of `&label { }` blocks by node, found by the walk; those in values are listed on first use. */
+	const blockRefs = new Map<DtNode, DtRef[]>();
 	const nodeBlocks = new Map<string, NodeBlock[]>();
 	const propBlocks = new Map<string, PropBlock[]>();
-	/** Per file: the node blocks sorted by start, their start keys, and each block's enclosing block. */
-	const blockTrees = new Map<string, { blocks: NodeBlock[]; starts: number[]; parent: number[] }>();
 	const push = <T>(m: Map<string, T[]>, file: string, v: T): void => {
 		let l = m.get(file);
 		if (!l) m.set(file, (l = []));
@@ -251,7 +250,9 @@ function buildIndex(snapshot: BoardSnapshot): BoardIndex {
 				const text = r.text.startsWith('&{') ? r.text.slice(2, -1) : r.text.slice(1);
 				const ref: DtRef = { text, ...(text.startsWith('/') ? { path: text } : { label: text }), span: r.span, target: node };
 				add({ kind: 'reference', span: r.span, ref });
-				addRef(ref);
+				const l = blockRefs.get(node);
+				if (l) l.push(ref);
+				else blockRefs.set(node, [ref]);
 				push(nodeBlocks, ev.span.file, { node, event: ev, written: r.text, nameSpan: r.span, ref });
 				continue;
 			}
@@ -260,18 +261,36 @@ function buildIndex(snapshot: BoardSnapshot): BoardIndex {
 			if (n) add({ kind: 'node-name', span: nameSpan, node });
 			push(nodeBlocks, ev.span.file, { node, event: ev, written: node.name || '/', nameSpan });
 		}
-		// Properties are indexed per node on first use (their spans cost a source-map search each);
-		// only the references in their values are collected now (without reading any span).
-		for (const prop of node.properties) {
-			if (prop.generated) continue;
-			for (const chunk of prop.value) {
-				if (chunk.kind === 'path-ref') addRef(chunk.ref);
-				else if (chunk.kind === 'cells') for (const item of chunk.items) if (item.kind === 'ref') addRef(item.ref);
-			}
-		}
+		// Properties are indexed per node on first use (their spans cost a source-map search each),
+		// the references in their values on the first `referencesTo`.
 		for (const c of node.children) walk(c);
 	};
 	walk(tree.root);
+
+	let refs: Map<DtNode, Span[]> | undefined;
+	const referencesTo = (node: DtNode): readonly Span[] => {
+		if (!refs) {
+			const m = new Map<DtNode, Span[]>();
+			const addRef = (ref: DtRef): void => {
+				if (!ref.target) return;
+				let l = m.get(ref.target);
+				if (!l) m.set(ref.target, (l = []));
+				l.push(ref.span);
+			};
+			for (const n of nodes) {
+				for (const ref of blockRefs.get(n) ?? []) addRef(ref);
+				for (const prop of n.properties) {
+					if (prop.generated) continue;
+					for (const chunk of prop.value) {
+						if (chunk.kind === 'path-ref') addRef(chunk.ref);
+						else if (chunk.kind === 'cells') for (const item of chunk.items) if (item.kind === 'ref') addRef(item.ref);
+					}
+				}
+			}
+			refs = m;
+		}
+		return refs.get(node) ?? [];
+	};
 
 	/** A node's property-level entries (names, labels, values) and property definitions, built once. */
 	const propLevel = new Map<DtNode, { entries: Entry[]; blocks: PropBlock[] }>();
@@ -301,61 +320,97 @@ function buildIndex(snapshot: BoardSnapshot): BoardIndex {
 		return r;
 	};
 
-	// Preprocessor records.
+	// Preprocessor records and the per-file lists, each made on first use: a hover reads one file.
+	let includeRecords: Map<string, IncludeRecord[]> | undefined;
 	const includes = new Map<string, Extract<Located, { kind: 'include' }>[]>();
-	const addInclude = (e: Extract<Located, { kind: 'include' }>): void => {
-		add(e);
-		push(includes, e.span.file, e);
+	/** A file's include directives in source order: the preprocessor's records and dtc's `/include/`. */
+	const includesOf = (file: string): Extract<Located, { kind: 'include' }>[] => {
+		let out = includes.get(file);
+		if (out) return out;
+		if (!includeRecords) {
+			includeRecords = new Map();
+			for (const inc of pre.includes) push(includeRecords, inc.directive.file, inc);
+		}
+		out = (includeRecords.get(file) ?? []).map((inc) => includeEntry(inc, read, spanFrom));
+		// dtc's `/include/ "file"`: not in the preprocessor's records; found in the text of the file.
+		const text = pre.files.includes(file) ? snapshot.text(file) : undefined;
+		if (text?.includes('/include/')) {
+			const starts = lineStartsOf(text);
+			const re = /\/include\/\s*"([^"\n]*)"/g;
+			for (let m = re.exec(text); m; m = re.exec(text)) {
+				const lineStart = starts[spanFrom(file, starts, m.index, m.index).start.line]!;
+				if (/^\s*(\/\/|\*|\/\*)/.test(text.slice(lineStart, m.index))) continue;
+				const spelled = m[1]!;
+				const q = m.index + m[0].lastIndexOf('"', m[0].length - 2);
+				const dir = file.slice(0, file.lastIndexOf('/'));
+				const own = `${dir}/${spelled}`;
+				const resolved = tree.includes.find((f) => f === own) ?? tree.includes.find((f) => f.endsWith(`/${spelled}`));
+				out.push({ kind: 'include', span: spanFrom(file, starts, m.index, m.index + m[0].length), directive: `/include/ "${spelled}"`, spelled, resolved, nameSpan: spanFrom(file, starts, q, q + spelled.length + 2) });
+			}
+		}
+		out.sort((a, b) => keyOf(a.span.start) - keyOf(b.span.start));
+		includes.set(file, out);
+		return out;
 	};
-	for (const inc of pre.includes) addInclude(includeEntry(inc, read, spanFrom));
-	const uses = new Map<MacroRecord, MacroUse[]>();
-	const macrosByName = new Map<string, MacroRecord[]>();
-	for (const m of pre.macros) {
-		add({ kind: 'macro-def', span: m.nameSpan, macro: m });
-		const l = macrosByName.get(m.name);
-		if (l) l.push(m);
-		else macrosByName.set(m.name, [m]);
-	}
-	for (const u of pre.macroUses) {
-		add({ kind: 'macro-use', span: u.span, use: u });
-		if (u.definition) {
-			const l = uses.get(u.definition);
-			if (l) l.push(u);
-			else uses.set(u.definition, [u]);
+	let uses: Map<MacroRecord, MacroUse[]> | undefined;
+	let macrosByName: Map<string, MacroRecord[]> | undefined;
+	const macroMaps = (): { uses: Map<MacroRecord, MacroUse[]>; macrosByName: Map<string, MacroRecord[]> } => {
+		if (!uses || !macrosByName) {
+			uses = new Map();
+			macrosByName = new Map();
+			for (const m of pre.macros) {
+				const l = macrosByName.get(m.name);
+				if (l) l.push(m);
+				else macrosByName.set(m.name, [m]);
+			}
+			for (const u of pre.macroUses) {
+				if (!u.definition) continue;
+				const l = uses.get(u.definition);
+				if (l) l.push(u);
+				else uses.set(u.definition, [u]);
+			}
 		}
-	}
-	// dtc's `/include/ "file"`: not in the preprocessor's records; found in the text of each file.
-	for (const file of pre.files) {
-		const text = snapshot.text(file);
-		if (!text || !text.includes('/include/')) continue;
-		const starts = [0];
-		for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-		const re = /\/include\/\s*"([^"\n]*)"/g;
-		for (let m = re.exec(text); m; m = re.exec(text)) {
-			const lineStart = starts[spanFrom(file, starts, m.index, m.index).start.line]!;
-			if (/^\s*(\/\/|\*|\/\*)/.test(text.slice(lineStart, m.index))) continue;
-			const spelled = m[1]!;
-			const q = m.index + m[0].lastIndexOf('"', m[0].length - 2);
-			const dir = file.slice(0, file.lastIndexOf('/'));
-			const own = `${dir}/${spelled}`;
-			const resolved = tree.includes.find((f) => f === own) ?? tree.includes.find((f) => f.endsWith(`/${spelled}`));
-			addInclude({ kind: 'include', span: spanFrom(file, starts, m.index, m.index + m[0].length), directive: `/include/ "${spelled}"`, spelled, resolved, nameSpan: spanFrom(file, starts, q, q + spelled.length + 2) });
-		}
-	}
+		return { uses, macrosByName };
+	};
 
 	const byFile = new Map<string, FileEntries>();
-	for (const [file, list] of files) {
-		list.sort((a, b) => keyOf(a.span.start) - keyOf(b.span.start) || sizeOf(b.span) - sizeOf(a.span));
-		const starts = list.map((e) => keyOf(e.span.start));
+	/** A file's entries (nodes, labels, block references, includes, macros) sorted by start. */
+	const entriesOf = (file: string): FileEntries => {
+		let fe = byFile.get(file);
+		if (fe) return fe;
+		const all: Entry[] = [...(files.get(file) ?? []), ...includesOf(file)];
+		for (const m of pre.macros) if (m.nameSpan.file === file) all.push({ kind: 'macro-def', span: m.nameSpan, macro: m });
+		for (const u of pre.macroUses) if (u.span.file === file) all.push({ kind: 'macro-use', span: u.span, use: u });
+		// Sorted by start, the larger first; keys read once per entry, not per comparison.
+		const n = all.length;
+		const startKey = new Float64Array(n);
+		const endKey = new Float64Array(n);
+		for (let i = 0; i < n; i++) {
+			const span = all[i]!.span;
+			startKey[i] = keyOf(span.start);
+			endKey[i] = keyOf(span.end);
+		}
+		const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => startKey[a]! - startKey[b]! || endKey[b]! - startKey[b]! - (endKey[a]! - startKey[a]!));
+		const list: Entry[] = [];
+		const starts: number[] = [];
 		const maxEnd: number[] = [];
 		let m = -1;
-		for (const e of list) {
-			m = Math.max(m, keyOf(e.span.end));
+		for (const i of order) {
+			list.push(all[i]!);
+			starts.push(startKey[i]!);
+			m = Math.max(m, endKey[i]!);
 			maxEnd.push(m);
 		}
-		byFile.set(file, { list, starts, maxEnd });
-	}
-	for (const [file, l] of nodeBlocks) {
+		fe = { list, starts, maxEnd };
+		byFile.set(file, fe);
+		return fe;
+	};
+	/** Per file: the node blocks sorted by start, their start keys, and each block's enclosing block. */
+	const blockTrees = new Map<string, { blocks: NodeBlock[]; starts: number[]; parent: number[] }>();
+	const blockTreeOf = (file: string): { blocks: NodeBlock[]; starts: number[]; parent: number[] } => {
+		let t = blockTrees.get(file);
+		if (t) return t;
+		const l = nodeBlocks.get(file) ?? [];
 		l.sort((a, b) => keyOf(a.event.span.start) - keyOf(b.event.span.start) || sizeOf(b.event.span) - sizeOf(a.event.span));
 		const parent: number[] = [];
 		const stack: number[] = [];
@@ -364,12 +419,13 @@ function buildIndex(snapshot: BoardSnapshot): BoardIndex {
 			parent.push(stack.length > 0 ? stack[stack.length - 1]! : -1);
 			stack.push(i);
 		});
-		blockTrees.set(file, { blocks: l, starts: l.map((b) => keyOf(b.event.span.start)), parent });
-	}
+		t = { blocks: l, starts: l.map((b) => keyOf(b.event.span.start)), parent };
+		blockTrees.set(file, t);
+		return t;
+	};
 	/** The nodes whose blocks in `file` contain key `k` (innermost first). */
 	const nodesAround = (file: string, k: number): DtNode[] => {
-		const t = blockTrees.get(file);
-		if (!t) return [];
+		const t = blockTreeOf(file);
 		let lo = 0;
 		let hi = t.starts.length - 1;
 		let i = -1;
@@ -404,7 +460,6 @@ function buildIndex(snapshot: BoardSnapshot): BoardIndex {
 		propBlocks.set(file, l);
 		return l;
 	};
-	for (const l of includes.values()) l.sort((a, b) => keyOf(a.span.start) - keyOf(b.span.start));
 
 	const kindRank: Record<Entry['kind'], number> = {
 		value: 7,
@@ -421,7 +476,7 @@ function buildIndex(snapshot: BoardSnapshot): BoardIndex {
 	return {
 		nodes,
 		at(file, position) {
-			const fe = byFile.get(file) ?? { list: [], starts: [], maxEnd: [] };
+			const fe = entriesOf(file);
 			const k = keyOf(position);
 			// Last entry starting at or before k.
 			let lo = 0;
@@ -441,14 +496,14 @@ function buildIndex(snapshot: BoardSnapshot): BoardIndex {
 			return out.sort((a, b) => sizeOf(a.span) - sizeOf(b.span) || kindRank[a.kind] - kindRank[b.kind]);
 		},
 		within(range) {
-			const fe = byFile.get(range.file) ?? { list: [], starts: [], maxEnd: [] };
+			const fe = entriesOf(range.file);
 			const from = keyOf(range.start);
 			const to = keyOf(range.end);
 			const keep = (s: Span): boolean => s.file === range.file && keyOf(s.end) >= from && keyOf(s.start) <= to;
 			const out: Located[] = [];
 			for (let i = 0; i < fe.list.length && fe.starts[i]! <= to; i++) expand(fe.list[i]!, keep, out);
 			const seen = new Set<DtNode>();
-			for (const b of blockTrees.get(range.file)?.blocks ?? []) {
+			for (const b of blockTreeOf(range.file).blocks) {
 				if (keyOf(b.event.span.start) > to) break;
 				if (keyOf(b.event.span.end) < from || seen.has(b.node)) continue;
 				seen.add(b.node);
@@ -456,11 +511,11 @@ function buildIndex(snapshot: BoardSnapshot): BoardIndex {
 			}
 			return out.sort((a, b) => keyOf(a.span.start) - keyOf(b.span.start) || sizeOf(b.span) - sizeOf(a.span));
 		},
-		referencesTo: (node) => refs.get(node) ?? [],
-		usesOf: (macro) => uses.get(macro) ?? [],
-		macrosNamed: (name) => macrosByName.get(name) ?? [],
-		blocksIn: (file) => ({ nodes: nodeBlocks.get(file) ?? [], props: propBlocksIn(file) }),
-		includesIn: (file) => includes.get(file) ?? [],
+		referencesTo,
+		usesOf: (macro) => macroMaps().uses.get(macro) ?? [],
+		macrosNamed: (name) => macroMaps().macrosByName.get(name) ?? [],
+		blocksIn: (file) => ({ nodes: blockTreeOf(file).blocks, props: propBlocksIn(file) }),
+		includesIn: includesOf,
 	};
 }
 

@@ -191,16 +191,25 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 			const own = new Set(documents.all().filter((d) => contextOfUri(d.uri, boards)?.board === board).map((d) => d.uri));
 			for (const u of own) if (!byUri.has(u)) byUri.set(u, []);
 			for (const [uri, owner] of publishedBy) if (owner === board && !byUri.has(uri)) byUri.set(uri, []);
-			// The document being edited first: its publish does not wait for the others' serialisation.
-			const order = [...byUri.keys()].sort((a, b) => Number(b === focus) - Number(a === focus));
-			for (const uri of order) {
+			// The document being edited first; the others' serialisation waits for the input that arrived
+			// meanwhile (a hover sent on seeing the first publish), and is dropped when a newer analysis
+			// replaced this one (that one publishes every file this one did).
+			const sends: Array<() => void> = [];
+			for (const uri of byUri.keys()) {
 				const diagnostics = byUri.get(uri)!;
 				const doc = documents.get(uri);
 				// An open file analysed in another context shows that context's results, not these.
 				if (doc && !own.has(uri)) continue;
 				if (diagnostics.length === 0) publishedBy.delete(uri);
 				else publishedBy.set(uri, board);
-				void connection.sendDiagnostics({ uri, ...(doc ? { version: doc.version } : {}), diagnostics });
+				const send = (): void => void connection.sendDiagnostics({ uri, ...(doc ? { version: doc.version } : {}), diagnostics });
+				if (uri === focus) send();
+				else sends.push(send);
+			}
+			if (sends.length > 0) {
+				afterPendingInput(() => {
+					if (host.isCurrent(board, snapshot)) for (const send of sends) send();
+				});
 			}
 			if (fresh) prepare(board, snapshot);
 			const settingsErrors = host.settingsErrors;
@@ -260,7 +269,12 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 	function prepare(board: string, snapshot: BoardSnapshot): void {
 		const focused = focus !== undefined && contextOfUri(focus)?.board === board;
 		const steps: Array<[string, () => unknown]> = [['attach simulation', () => snapshot.attach()]];
-		if (focused) steps.push(['position index', () => boardIndex(snapshot)], ['hover context', () => ideContext(snapshot)]);
+		if (focused) {
+			steps.push(['position index', () => boardIndex(snapshot)], ['hover context', () => ideContext(snapshot)]);
+			// The focused file's own entries (the index lists a file's entries when first asked).
+			const file = runtime.uriToPath(focus!);
+			if (file !== undefined) steps.push(['position index of the focused file', () => boardIndex(snapshot).at(file, { line: 0, col: 0 })]);
+		}
 		const next = (): void => {
 			const step = steps.shift();
 			if (!step || !host.isCurrent(board, snapshot)) return;
