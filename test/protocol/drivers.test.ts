@@ -1,6 +1,7 @@
 /**
  * Driver sources in the language server's workspace (the real server over stdio): the C checks'
- * diagnostics are published on the C files; an open C document wins over the disk; edits and
+ * diagnostics are published on the C files (`bus-set-iommu` with the nodes the open board binds); an
+ * open C document wins over the disk; edits and
  * watched-file events (changed and created files) re-read the driver sources and re-analyse the
  * open boards that used them; the server registers watchers for them.
  */
@@ -40,6 +41,11 @@ describe('language server with driver sources', () => {
 		const pub = await client.waitFor(() => client.last(smmu()), 20_000, 'arm-smmu.c diagnostics');
 		expect(ids(pub)).toContain('tristate-ifdef:107');
 		expect(ids(pub)).toContain('bus-set-iommu:109');
+		// With the board open, the bus_set_iommu() findings relate the node arm-smmu.c binds there (from the board's analysis).
+		type Related = { location: { uri: string; range: { start: { line: number } } }; message: string };
+		const nodes = (p: Published | undefined) => (p?.diagnostics.find((d) => d.code === 'bus-set-iommu' && d.range.start.line === 108)?.relatedInformation ?? []).filter((r) => (r as Related).location.uri === uri(board())) as Related[];
+		const withNode = await client.waitFor(() => (nodes(client.last(smmu())).length > 0 ? client.last(smmu()) : undefined), 20_000, 'arm-smmu.c with the board\'s node');
+		expect(nodes(withNode)).toEqual([expect.objectContaining({ message: '/smmu@1000 is bound by this driver', location: expect.objectContaining({ range: expect.objectContaining({ start: expect.objectContaining({ line: 1 }) }) }) })]);
 		// The board does not publish the C files' findings a second time (one owner per file).
 		expect(client.published.filter((p) => p.uri === uri(smmu())).every((p) => p.diagnostics.every((d) => d.source === 'iommu-lens (drivers)'))).toBe(true);
 		const watchers = await client.waitFor(() => client.registrations.find((r) => r.method === 'workspace/didChangeWatchedFiles'), 10_000, 'watcher registration');

@@ -38,6 +38,11 @@ export class DriverWorkspace {
 
 	constructor(private readonly runtime: Runtime) {}
 
+	/** True when the sources are read and no input changed since (no re-read pending). */
+	get upToDate(): boolean {
+		return this.current !== undefined;
+	}
+
 	/** The configured `.config` (absolute), if any. */
 	get configPath(): string | undefined {
 		return this.paths?.config;

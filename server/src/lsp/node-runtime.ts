@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createConnection, IPCMessageReader, IPCMessageWriter, ProposedFeatures, type Connection } from 'vscode-languageserver/node';
 import { loadCExtractor, loadSyntaxRuntime } from '../node/c-extractor';
 import { diskFileSystem } from '../node/disk-fs';
-import { findKernelTree } from '../node/kernel-tree';
+import { findKconfigRoot, findKernelTree } from '../node/kernel-tree';
 import { listDir, listFiles } from '../node/list-files';
 import type { Runtime } from './runtime';
 import { startServer } from './server';
@@ -19,6 +19,7 @@ const DEVICETREE = /\.(dts|dtsi|dtso|overlay)$/;
 /** `tuneHeap`: the process is the server's own (the entry); it sets V8 flags for the whole process. */
 export function nodeRuntime(options: { tuneHeap?: boolean } = {}): Runtime {
 	const trees = new Map<string, ReturnType<Runtime['kernelTree']>>();
+	const kconfigRoots = new Map<string, string | undefined>();
 	return {
 		// Editors' documents hold no BOM: neither do the files the server reads (line 0's columns agree).
 		fs: diskFileSystem({ stripBom: true }),
@@ -33,6 +34,11 @@ export function nodeRuntime(options: { tuneHeap?: boolean } = {}): Runtime {
 				trees.set(dir, tree ? { includePaths: tree.includePaths, boardsRoot } : undefined);
 			}
 			return trees.get(dir);
+		},
+		kconfigRoot(file) {
+			const dir = resolve(file, '..');
+			if (!kconfigRoots.has(dir)) kconfigRoots.set(dir, findKconfigRoot(file));
+			return kconfigRoots.get(dir);
 		},
 		loadCExtractor,
 		loadDevicetreeGrammar: () => loadSyntaxRuntime().then((r) => r.grammar('devicetree'), () => undefined),

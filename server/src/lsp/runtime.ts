@@ -1,7 +1,7 @@
 /**
  * What the language server needs from its platform, injected into `startServer` (house style §2b):
- * the file system with the open-document overlay, file listing, kernel-tree detection and the C
- * fact extractor. `node-runtime.ts` is the Node implementation.
+ * the file system with the open-document overlay, file listing, kernel-tree detection (for boards and
+ * for C files) and the C fact extractor. `node-runtime.ts` is the Node implementation.
  */
 import type { FileSystem } from '../base/source';
 import type { CExtractor } from '../drivers/c/extract';
@@ -15,6 +15,8 @@ export interface Runtime {
 	listDevicetreeFiles(dir: string): string[];
 	/** The kernel-like tree around a file: its default include folders and the folder its boards live in. */
 	kernelTree(file: string): { includePaths: string[]; boardsRoot: string | undefined } | undefined;
+	/** The top of the kernel source tree around a C file (the folder with `Kconfig` and `arch/`): the root of its Kconfig tree. */
+	kconfigRoot(file: string): string | undefined;
 	/** The C fact extractor (loaded once; the driver sources are read through `fs`, so open documents win). */
 	loadCExtractor(): Promise<CExtractor>;
 	/** The devicetree grammar for the syntax of open documents (outline, folding); undefined when it cannot load. */

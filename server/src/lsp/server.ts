@@ -38,6 +38,7 @@ import {
 import { fromRange, toDiagnostic, toLocation, toRange, toReportItem } from './convert';
 import { topology, simulate } from './custom';
 import { runSafe } from './run-safe';
+import { CDiagnostics } from './c-diagnostics';
 import { SyntaxDocuments } from './syntax';
 import { isDevicetree } from './contexts';
 import type { Grammar, SyntaxTree } from '../syntax/parser';
@@ -110,6 +111,21 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 		// A board is its own context: no need to list the open boards.
 		return { file, ...host.contextOf(file, boards ?? (/\.dtsi$/.test(file) ? openBoards() : [])) };
 	};
+	/** The build contexts of the open documents (the boards open in the editor). */
+	const openContexts = (): string[] => {
+		const boards = openBoards();
+		return [...new Set(documents.all().flatMap((d) => contextOfUri(d.uri, boards)?.board ?? []))];
+	};
+	/** The diagnostics of C files: the driver sources' and the loose files' (c-diagnostics.ts). */
+	const cDiagnostics = new CDiagnostics({
+		host,
+		runtime,
+		configured: () => configured,
+		documents: () => documents.all(),
+		boardViews: () => openContexts().flatMap((b) => host.analysedSnapshot(b)?.analysis.view ?? []),
+		send: (uri, version, diagnostics) => void connection.sendDiagnostics({ uri, ...(version !== undefined ? { version } : {}), diagnostics }),
+		log: (m) => log(m),
+	});
 	/** `exactTexts`: the snapshot's texts must be the documents' (quick fixes edit them). */
 	const snapshotOf = async (uri: string, exactTexts = false): Promise<{ file: string; snapshot: BoardSnapshot } | undefined> => {
 		const ctx = contextOfUri(uri);
@@ -179,7 +195,7 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 			const { snapshot, elapsedMs } = res;
 			const byUri = new Map<string, ReturnType<typeof toDiagnostic>[]>();
 			for (const item of snapshot.analysis.items) {
-				// The driver sources' files show the drivers' own findings (publishDrivers), not a board's.
+				// The driver sources' files show the drivers' own findings (c-diagnostics.ts), not a board's.
 				if (host.drivers.owns(item.span.file)) continue;
 				const uri = toUri(item.span.file);
 				let list = byUri.get(uri);
@@ -212,6 +228,8 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 				});
 			}
 			if (fresh) prepare(board, snapshot);
+			// The C files' bus-set-iommu diagnostics relate the nodes of the open boards (a new snapshot, or a board opened again).
+			cDiagnostics.boardsChanged();
 			const settingsErrors = host.settingsErrors;
 			status({ state: settingsErrors.length > 0 ? 'error' : 'ready', context: toUri(board), elapsedMs, ...(settingsErrors.length > 0 ? { message: settingsErrors.join('\n') } : {}) });
 		} catch (error) {
@@ -220,43 +238,7 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 		}
 	}
 
-	/** uris → the driver sources' diagnostics last published there. */
-	const driverPublished = new Set<string>();
-	let driversTimer: ReturnType<typeof setTimeout> | undefined;
-	/**
-	 * Publishes the driver sources' diagnostics (C parse problems, the C checks without a board) on
-	 * their files: every file with findings, every open driver document (possibly empty), and an
-	 * empty list where findings went away.
-	 */
-	function publishDrivers(): void {
-		if (!configured) return;
-		try {
-			const byUri = new Map<string, ReturnType<typeof toDiagnostic>[]>();
-			for (const item of host.drivers.findings(host.kernelSetting)) {
-				const uri = toUri(item.span.file);
-				let list = byUri.get(uri);
-				if (!list) byUri.set(uri, (list = []));
-				list.push(toDiagnostic(item, item.span.file, 'drivers', toUri));
-			}
-			for (const d of documents.all()) {
-				const p = runtime.uriToPath(d.uri);
-				if (p !== undefined && host.drivers.owns(p) && !byUri.has(d.uri)) byUri.set(d.uri, []);
-			}
-			for (const uri of driverPublished) if (!byUri.has(uri)) byUri.set(uri, []);
-			driverPublished.clear();
-			for (const [uri, diagnostics] of byUri) {
-				if (diagnostics.length > 0) driverPublished.add(uri);
-				const doc = documents.get(uri);
-				void connection.sendDiagnostics({ uri, ...(doc ? { version: doc.version } : {}), diagnostics });
-			}
-		} catch (error) {
-			log(`iommu-lens: analysis of the driver sources failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-		}
-	}
-	function scheduleDrivers(delay = DEBOUNCE_MS): void {
-		clearTimeout(driversTimer);
-		driversTimer = setTimeout(publishDrivers, delay);
-	}
+	const scheduleDrivers = (delay = DEBOUNCE_MS): void => cDiagnostics.scheduleDrivers(delay);
 
 	/** The document last opened or edited (its board is the one the user looks at). */
 	let focus: string | undefined;
@@ -372,6 +354,7 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 		focus = e.document.uri;
 		const res = host.open(file, e.document.getText(), e.document.version);
 		if (res.drivers) scheduleDrivers();
+		cDiagnostics.scheduleLoose(res.loose, DEBOUNCE_MS);
 		// An edit that kept every token in place: the results stand; publish them for the new version now.
 		changed(file, e.document.uri, res.sameTokens ? 0 : DEBOUNCE_MS);
 	});
@@ -379,7 +362,10 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 		const file = runtime.uriToPath(e.document.uri);
 		if (file === undefined) return;
 		syntax.close(file);
-		if (host.close(file)) scheduleDrivers();
+		const res = host.close(file);
+		if (res.drivers) scheduleDrivers();
+		cDiagnostics.closed(file);
+		cDiagnostics.scheduleLoose(res.loose, DEBOUNCE_MS);
 		// The closed file's own diagnostics go; so do those a closed board published in files no open
 		// document's context still covers.
 		const stillOpen = new Set(documents.all().flatMap((d) => contextOfUri(d.uri)?.board ?? []));
@@ -388,12 +374,14 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 			publishedBy.delete(uri);
 			void connection.sendDiagnostics({ uri, diagnostics: [] });
 		}
-		// (A driver source keeps the drivers' diagnostics: publishDrivers sends them again, unversioned.)
+		// (A driver source keeps the drivers' diagnostics: c-diagnostics.ts sends them again, unversioned.)
 		if (!host.drivers.owns(file) && !stillOpen.has(publishedBy.get(e.document.uri) ?? '')) {
 			publishedBy.delete(e.document.uri);
 			void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 		}
 		changed(file);
+		// A closed board's nodes leave the C files' related places.
+		if (isDevicetree(file)) cDiagnostics.boardsChanged();
 	});
 
 	async function loadSettings(initial: unknown): Promise<void> {
@@ -410,8 +398,9 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 		configured = true;
 		for (const e of errors) log(`iommu-lens: ${e}`);
 		scheduleDrivers(0);
+		cDiagnostics.scheduleLoose(host.loose.tracked(), 0);
 		registerWatchers();
-		for (const b of new Set(documents.all().flatMap((d) => contextOfUri(d.uri)?.board ?? []))) schedule(b, 0);
+		for (const b of openContexts()) schedule(b, 0);
 	}
 
 	let initialSettings: unknown;
@@ -435,13 +424,17 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 	connection.onDidChangeConfiguration((p) => void loadSettings(p.settings ?? initialSettings).catch((e: unknown) => log(String(e))));
 	connection.onDidChangeWatchedFiles((p) => {
 		let drivers = false;
+		const loose = new Set<string>();
 		for (const c of p.changes) {
 			const file = runtime.uriToPath(c.uri);
 			if (file === undefined) continue;
-			if (host.diskChanged(file, c.type !== FileChangeType.Changed)) drivers = true;
+			const res = host.diskChanged(file, c.type !== FileChangeType.Changed);
+			if (res.drivers) drivers = true;
+			for (const f of res.loose) loose.add(f);
 			changed(file);
 		}
 		if (drivers) scheduleDrivers();
+		cDiagnostics.scheduleLoose([...loose], DEBOUNCE_MS);
 	});
 
 	/**
@@ -472,18 +465,18 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 			return h ? { contents: { kind: 'markdown' as const, value: h.markdown }, range: toRange(h.span) } : null;
 		}, null, 'hover', token));
 	/**
-	 * In a driver source, on an `of_device_id` compatible string: the nodes it binds in the boards
-	 * open in the editor (their analysis, as for any request on them), deduplicated by place.
+	 * In a driver source or a loose C file, on an `of_device_id` compatible string: the nodes it binds
+	 * in the boards open in the editor (their analysis, as for any request on them), deduplicated by place.
 	 */
 	const boundByDriver = async (uri: string, position: { line: number; character: number }): Promise<Location[]> => {
 		const file = runtime.uriToPath(uri);
-		if (file === undefined || !host.drivers.owns(file)) return [];
-		const facts = host.drivers.factsOf(file);
+		if (file === undefined) return [];
+		const facts = host.drivers.owns(file) ? host.drivers.factsOf(file) : host.loose.has(file) ? await host.loose.ready().then(() => host.loose.factsOf(file)) : undefined;
 		const compatible = facts && ide.compatibleAt(facts, file, { line: position.line, col: position.character });
 		if (compatible === undefined) return [];
 		const seen = new Set<string>();
 		const out: Location[] = [];
-		for (const board of new Set(documents.all().flatMap((d) => contextOfUri(d.uri)?.board ?? []))) {
+		for (const board of openContexts()) {
 			const s = await snapshotOf(toUri(board));
 			for (const { span } of s ? ide.boundNodes(s.snapshot, compatible) : []) {
 				const key = `${span.file}:${span.start.line}:${span.start.col}`;
@@ -559,9 +552,9 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 	connection.onCodeAction((p, token) =>
 		runSafe(log, async () => {
 			const s = await snapshotOf(p.textDocument.uri, true);
-			// A driver source (its C checks run without a board): the fixes that need only its text.
+			// A driver source or a loose C file (its C checks run without a board): the fixes that need only its text.
 			const driverFile = s ? undefined : runtime.uriToPath(p.textDocument.uri);
-			if (!s && (driverFile === undefined || !host.drivers.owns(driverFile))) return [];
+			if (!s && (driverFile === undefined || !(host.drivers.owns(driverFile) || host.loose.has(driverFile)))) return [];
 			const file = s?.file ?? driverFile!;
 			const out: CodeAction[] = [];
 			for (const d of p.context.diagnostics) {

@@ -12,6 +12,7 @@ import { KERNEL_DTS_DEFINES } from '../node/kernel-tree';
 import type { BuildContextReason, Settings } from '../protocol/ext';
 import { IncludeGraph, isBoard, isDevicetree, type Candidate } from './contexts';
 import { DriverWorkspace } from './drivers';
+import { isCFile, LooseDrivers } from './loose-drivers';
 import { sameTokens } from './equivalent';
 import { analyseInSteps } from './phased';
 import type { Runtime } from './runtime';
@@ -71,6 +72,8 @@ export class AnalysisHost {
 	private settingsGen = 0;
 	private profiles: iommu.UserProfiles | undefined;
 	readonly drivers: DriverWorkspace;
+	/** The open C files the driver sources do not read, each analysed on its own. */
+	readonly loose: LooseDrivers;
 	folders: string[] = [];
 	/** Labels and node names of every devicetree source of the workspace, built on the first search. */
 	private readonly symbolIndex = new SymbolIndex();
@@ -84,6 +87,7 @@ export class AnalysisHost {
 		this.frontend = createFrontend(runtime.fs);
 		this.graph = new IncludeGraph(runtime);
 		this.drivers = new DriverWorkspace(runtime);
+		this.loose = new LooseDrivers(runtime);
 	}
 
 	/** The `iommuLens.kernel` setting when it is valid. */
@@ -130,6 +134,8 @@ export class AnalysisHost {
 		} catch (error) {
 			errors.push(`iommuLens.driverRoots: ${error instanceof Error ? error.message : String(error)}`);
 		}
+		// The driver roots decide which open C files are loose.
+		for (const file of this.runtime.fs.overlay.keys()) this.trackLoose(file);
 		this.settings = settings;
 		this.profiles = profiles;
 		this.settingsGen++;
@@ -138,11 +144,22 @@ export class AnalysisHost {
 	}
 
 	/**
+	 * An open C file is loose (analysed on its own) when the driver sources do not read it, nor the last
+	 * analysis of a board (a header with devicetree macros, `include/dt-bindings/...`, is the boards').
+	 */
+	private trackLoose(file: string): void {
+		if (!isCFile(file)) return;
+		if (this.drivers.reads(file) || [...this.readBy.values()].some((inputs) => inputs.has(file))) this.loose.untrack(file);
+		else this.loose.track(file);
+	}
+
+	/**
 	 * An open document's text (new or edited). `drivers`: the driver sources read it. `sameTokens`:
 	 * the edit kept every token in place (comments, trailing blanks), so the analyses that read the
-	 * file stand and are carried over to the new version instead of being redone.
+	 * file stand and are carried over to the new version instead of being redone. `loose`: the loose
+	 * C files to analyse again (the file itself when it is one, those whose Kconfig tree or Makefile read it).
 	 */
-	open(file: string, text: string, version: number): { drivers: boolean; sameTokens: boolean } {
+	open(file: string, text: string, version: number): { drivers: boolean; sameTokens: boolean; loose: string[] } {
 		const before = this.runtime.fs.overlay.get(file);
 		const same = before !== undefined && isDevicetree(file) && sameTokens(before, text);
 		const oldKey = this.versionOf(file);
@@ -166,39 +183,46 @@ export class AnalysisHost {
 				inputs.set(file, newKey);
 				this.carriedInFlight.add(inputs);
 			}
-			return { drivers: false, sameTokens: true };
+			return { drivers: false, sameTokens: true, loose: [] };
 		}
 		if (isDevicetree(file)) {
 			this.graph.update(file, text, true);
 			this.symbolsDirty.add(file);
 		}
-		return { drivers: this.drivers.changed(file), sameTokens: false };
+		const drivers = this.drivers.changed(file);
+		this.trackLoose(file);
+		return { drivers, sameTokens: false, loose: this.loose.changed(file) };
 	}
 
-	/** Returns true when the driver sources read the file. */
-	close(file: string): boolean {
+	/**
+	 * A document closed. `drivers`: the driver sources read the file; `loose`: the loose C files to
+	 * analyse again (the file itself is no longer one).
+	 */
+	close(file: string): { drivers: boolean; loose: string[] } {
 		this.runtime.fs.overlay.delete(file);
 		this.versions.delete(file);
 		this.bumpDisk(file);
 		if (isDevicetree(file)) this.symbolsDirty.add(file);
 		// Closed unsaved: its includes are the disk's again (fuzz, test/fuzz/server-engine.ts).
 		if (isDevicetree(file)) this.graph.update(file, this.runtime.fs.readFile(file) ?? '');
-		return this.drivers.changed(file);
+		this.loose.untrack(file);
+		return { drivers: this.drivers.changed(file), loose: this.loose.changed(file) };
 	}
 
 	/**
 	 * A file changed on disk (workspace/didChangeWatchedFiles; `created` for a created or deleted
-	 * file). Returns true when the driver sources read it.
+	 * file). `drivers`: the driver sources read it; `loose`: the loose C files to analyse again.
 	 */
-	diskChanged(file: string, created = false): boolean {
-		if (this.versions.has(file)) return false;
+	diskChanged(file: string, created = false): { drivers: boolean; loose: string[] } {
+		if (this.versions.has(file)) return { drivers: false, loose: [] };
 		const drivers = this.drivers.changed(file, created);
+		const loose = this.loose.changed(file, created);
 		this.bumpDisk(file);
 		if (isDevicetree(file)) {
 			this.graph.update(file, this.runtime.fs.readFile(file) ?? '');
 			this.symbolsDirty.add(file);
 		}
-		return drivers;
+		return { drivers, loose };
 	}
 
 	private bumpDisk(file: string): void {
@@ -269,6 +293,18 @@ export class AnalysisHost {
 	private peek(board: string): Entry | undefined {
 		const e = this.entries.get(board);
 		return e && this.upToDate(e) ? e : undefined;
+	}
+
+	/**
+	 * The board's last snapshot when none of the files it read changed since, so that its places are
+	 * in the current texts, also when the settings or the driver sources changed since (its new
+	 * analysis is then due); never analyses (its place in the LRU order unchanged).
+	 */
+	analysedSnapshot(board: string): BoardSnapshot | undefined {
+		const e = this.entries.get(board);
+		if (!e) return undefined;
+		for (const [file, version] of e.inputs) if (this.versionOf(file) !== version) return undefined;
+		return e.snapshot;
 	}
 
 	/** True when the board has an up-to-date snapshot. */

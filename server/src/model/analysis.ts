@@ -8,6 +8,7 @@ import { iommu, probe, scenario as scenarios, type DtView, type Finding, type Fi
 import type { Diagnostic, Span } from '../base/source';
 import { toDtView } from './dtview';
 import { runDriverChecks } from '../drivers/checks';
+import { boardNodes } from '../drivers/checks/bus-set-iommu';
 import { toDriverFacts } from '../drivers/facts';
 import type { DriverSources } from '../drivers/sources';
 import type { BoardOptions, Frontend, ResolvedBoard } from './board';
@@ -97,6 +98,28 @@ export function analyseDriverSources(sources: DriverSources, options: { kernel?:
 	const version = options.kernel !== undefined ? probe.parseKernelVersion(options.kernel) : probe.NEWEST_KERNEL;
 	const findings = runDriverChecks({ sources, version, facts: toDriverFacts(sources) });
 	return [...sources.diagnostics.filter((d) => d.severity !== 'info').map(fromDiagnostic), ...findings.map(fromFinding)];
+}
+
+/**
+ * C-side items computed without a board (`analyseDriverSources`) with, on each `bus-set-iommu` item,
+ * the devicetree nodes each driver binds in `views` (several boards) added as related places, as the
+ * check adds them with one board; a place already related (another board's node from a shared
+ * `.dtsi`) is not added twice. `facts`: `toDriverFacts(sources)`. Other items are returned as they are.
+ */
+export function withBoardNodes(items: readonly ReportItem[], sources: DriverSources, facts: readonly probe.DriverFacts[], views: readonly DtView[]): ReportItem[] {
+	if (views.length === 0) return [...items];
+	const key = (s: Span): string => `${s.file}:${s.start.line}:${s.start.col}`;
+	return items.map((item) => {
+		if (item.id !== 'bus-set-iommu') return item;
+		const seen = new Set(item.related.map((r) => key(r.span)));
+		const related = [...item.related];
+		for (const view of views) for (const r of boardNodes({ sources, facts }, view, item.span)) {
+			if (seen.has(key(r.loc))) continue;
+			seen.add(key(r.loc));
+			related.push({ span: r.loc, message: r.message });
+		}
+		return related.length === item.related.length ? item : { ...item, related };
+	});
 }
 
 export type { FindingId };

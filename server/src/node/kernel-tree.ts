@@ -11,6 +11,8 @@
  *
  * The cpp defines are always the kernel's `-undef -D__DTS__`; dtc's `/include/` search uses the
  * board's folder and the same include folders.
+ *
+ * For C sources, `findKconfigRoot` finds the top of the kernel source tree (its Kconfig tree's root).
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -47,6 +49,28 @@ export function findKernelTree(file: string): KernelTree | undefined {
 			const arch = rel[1] as string;
 			return { layout: 'dts-rebasing', root: dir, arch, includePaths: [join(dir, 'include'), join(dir, 'src'), join(dir, 'src', arch)] };
 		}
+		const parent = dirname(dir);
+		if (parent === dir) return undefined;
+		dir = parent;
+	}
+}
+
+const isFile = (p: string): boolean => {
+	try {
+		return statSync(p).isFile();
+	} catch {
+		return false;
+	}
+};
+
+/**
+ * The top of the kernel source tree that contains `file` (a C source or header, an absolute path):
+ * the nearest folder above it with a `Kconfig` file and an `arch/` folder, as a kernel's top level
+ * has (the folders below it have a `Kconfig` each, but no `arch/`). Undefined outside a kernel tree.
+ */
+export function findKconfigRoot(file: string): string | undefined {
+	for (let dir = dirname(file); ; ) {
+		if (isFile(join(dir, 'Kconfig')) && isDir(join(dir, 'arch'))) return dir;
 		const parent = dirname(dir);
 		if (parent === dir) return undefined;
 		dir = parent;

@@ -8,28 +8,57 @@
  * IOMMU driver claims the same bus, info otherwise. Related: the other drivers' calls on the same
  * bus, and, with a board, the devicetree nodes each driver binds.
  */
-import type { Finding, RelatedRef } from '../../../../emulator/src';
+import type { DtView, Finding, RelatedRef, SourceRef } from '../../../../emulator/src';
 import { probe } from '../../../../emulator/src';
 import { compatibles, walk, isAvailable } from '../../../../emulator/src/dt/props';
+import type { BusSetIommuFact, CFileFacts } from '../c/types';
 import type { DriverCheckContext } from './context';
+
+type Claim = { readonly f: CFileFacts; readonly b: BusSetIommuFact };
+
+const busOf = (b: BusSetIommuFact): string => b.bus ?? b.busArg;
+
+/** Every `bus_set_iommu()` call of the sources, with its file. */
+const claimsOf = (ctx: Pick<DriverCheckContext, 'sources'>): Claim[] => ctx.sources.files.flatMap((f) => f.busSetIommu.map((b) => ({ f, b })));
+
+/** The other files' calls that claim the same bus as `claim`. */
+const othersOf = (all: readonly Claim[], claim: Claim): Claim[] => all.filter((o) => o.f.file !== claim.f.file && busOf(o.b) === busOf(claim.b));
+
+/** The nodes of `view` that the drivers of `file` bind. */
+function nodesOf(ctx: Pick<DriverCheckContext, 'facts'>, view: DtView, file: string): RelatedRef[] {
+	const compats = new Set(ctx.facts.filter((d) => d.file === file).flatMap((d) => d.compatibles));
+	const refs: RelatedRef[] = [];
+	if (compats.size === 0) return refs;
+	for (const n of walk(view.root)) if (compatibles(n).some((c) => compats.has(c))) refs.push({ loc: n.loc, message: `${n.path} is bound by this driver${isAvailable(n) ? '' : ' (disabled)'}` });
+	return refs;
+}
+
+/** The related nodes of the finding on `claim` in `view`: those its own file's drivers bind, then the other claimers'. */
+function boardRefs(ctx: Pick<DriverCheckContext, 'facts'>, view: DtView, all: readonly Claim[], claim: Claim): RelatedRef[] {
+	return [...nodesOf(ctx, view, claim.f.file), ...othersOf(all, claim).flatMap((o) => nodesOf(ctx, view, o.f.file))];
+}
+
+/**
+ * The related devicetree nodes the check adds, with `view`, to its finding at `loc` (the call's
+ * span): for a caller whose findings were computed without a board (the language server adds those
+ * of the boards open in the editor). Empty when no call of the sources is there.
+ */
+export function boardNodes(ctx: Pick<DriverCheckContext, 'sources' | 'facts'>, view: DtView, loc: SourceRef): RelatedRef[] {
+	const all = claimsOf(ctx);
+	const claim = all.find(({ f, b }) => f.file === loc.file && b.span.start.line === loc.start.line && b.span.start.col === loc.start.col);
+	return claim ? boardRefs(ctx, view, all, claim) : [];
+}
 
 export function check(ctx: DriverCheckContext): Finding[] {
 	const out: Finding[] = [];
 	const gone = probe.atLeast(ctx.version, 6, 1);
-	const all = ctx.sources.files.flatMap((f) => f.busSetIommu.map((b) => ({ f, b })));
-	const nodesOf = (file: string): RelatedRef[] => {
-		if (!ctx.view) return [];
-		const compats = new Set(ctx.facts.filter((d) => d.file === file).flatMap((d) => d.compatibles));
-		const refs: RelatedRef[] = [];
-		for (const n of walk(ctx.view.root)) if (compatibles(n).some((c) => compats.has(c))) refs.push({ loc: n.loc, message: `${n.path} is bound by this driver${isAvailable(n) ? '' : ' (disabled)'}` });
-		return refs;
-	};
-	for (const { f, b } of all) {
-		const bus = b.bus ?? b.busArg;
-		const others = all.filter((o) => o.f.file !== f.file && (o.b.bus ?? o.b.busArg) === bus);
+	const all = claimsOf(ctx);
+	for (const claim of all) {
+		const { b } = claim;
+		const bus = busOf(b);
+		const others = othersOf(all, claim);
 		const related: RelatedRef[] = others.map((o) => ({ loc: o.b.span, message: `${o.f.file.slice(o.f.file.lastIndexOf('/') + 1)} also claims the ${bus} bus (${o.b.from === 'initcall' ? 'from its initcall' : 'from probe'})` }));
-		related.push(...nodesOf(f.file));
-		for (const o of others) related.push(...nodesOf(o.f.file));
+		if (ctx.view) related.push(...boardRefs(ctx, ctx.view, all, claim));
 		const how = b.guardedByIommuPresent ? 'this call is skipped when another driver already owns the bus (iommu_present())' : b.errorPropagated ? `its -EBUSY fails the ${b.from === 'initcall' ? 'initcall (the driver never registers)' : 'probe'} when another driver owns the bus` : 'its -EBUSY is ignored when another driver owns the bus';
 		const where = b.from === 'unknown' ? '' : ` from ${b.from === 'initcall' ? 'the initcall' : 'probe'} (${b.via.join(' → ')})`;
 		const message = gone
