@@ -243,21 +243,14 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 	/** The document last opened or edited (its board is the one the user looks at). */
 	let focus: string | undefined;
 	/**
-	 * After a fresh analysis, while the user is idle: the attach simulation, then (for the board of the
-	 * document the user works in) the position index and the hover context, one per event-loop turn,
-	 * so that the first hover after an edit finds them built. Skipped once a newer edit made the
-	 * snapshot stale.
+	 * After a fresh analysis: for the board of the document the user works in, what the first hover
+	 * needs (the position index, that document's entries in it, the hover context) right after the
+	 * publish, one step per event-loop turn behind the input that arrived meanwhile (a few
+	 * milliseconds; the next keystroke's analysis waits for its debounce anyway); then, once typing
+	 * pauses, the attach simulation. Skipped once a newer edit made the snapshot stale.
 	 */
 	function prepare(board: string, snapshot: BoardSnapshot): void {
-		const focused = focus !== undefined && contextOfUri(focus)?.board === board;
-		const steps: Array<[string, () => unknown]> = [['attach simulation', () => snapshot.attach()]];
-		if (focused) {
-			steps.push(['position index', () => boardIndex(snapshot)], ['hover context', () => ideContext(snapshot)]);
-			// The focused file's own entries (the index lists a file's entries when first asked).
-			const file = runtime.uriToPath(focus!);
-			if (file !== undefined) steps.push(['position index of the focused file', () => boardIndex(snapshot).at(file, { line: 0, col: 0 })]);
-		}
-		const next = (): void => {
+		const run = (steps: Array<[string, () => unknown]>): void => {
 			const step = steps.shift();
 			if (!step || !host.isCurrent(board, snapshot)) return;
 			try {
@@ -265,11 +258,22 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 			} catch (error) {
 				log(`iommu-lens: ${step[0]} of ${board} failed: ${String(error)}`);
 			}
-			setImmediate(next);
+			afterPendingInput(() => run(steps));
 		};
+		const file = focus !== undefined && contextOfUri(focus)?.board === board ? runtime.uriToPath(focus) : undefined;
+		if (file !== undefined) {
+			afterPendingInput(() =>
+				run([
+					['position index', () => boardIndex(snapshot)],
+					// The index lists a file's entries when first asked.
+					['position index of the focused file', () => boardIndex(snapshot).at(file, { line: 0, col: 0 })],
+					['hover context', () => ideContext(snapshot)],
+				]),
+			);
+		}
 		// Once typing pauses: a keystroke that comes meanwhile makes this snapshot stale, and its edit's
 		// analysis does not wait behind work for a snapshot about to be replaced.
-		setTimeout(next, DEBOUNCE_MS);
+		setTimeout(() => run([['attach simulation', () => snapshot.attach()]]), DEBOUNCE_MS);
 		idleSoon();
 	}
 
