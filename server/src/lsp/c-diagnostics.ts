@@ -14,7 +14,7 @@ import type { DriverFacts } from '../../../emulator/src/probe';
 import { toDriverFacts } from '../drivers/facts';
 import type { DriverSources } from '../drivers/sources';
 import { withBoardNodes, type ReportItem } from '../model/analysis';
-import { toDiagnostic } from './convert';
+import { docLinks, toDiagnostic } from './convert';
 import type { Runtime } from './runtime';
 import type { AnalysisHost } from './workspace';
 
@@ -51,7 +51,11 @@ export class CDiagnostics {
 	 */
 	private lastViews: readonly DtView[] | undefined;
 
-	constructor(private readonly deps: CDiagnosticsDeps) {}
+	private readonly docUri: (id: string) => string;
+
+	constructor(private readonly deps: CDiagnosticsDeps) {
+		this.docUri = docLinks(deps.runtime.findingDocUri?.bind(deps.runtime));
+	}
 
 	/** Publishes the driver sources' diagnostics after `delay` ms (a newer call restarts the wait). */
 	scheduleDrivers(delay: number): void {
@@ -200,7 +204,7 @@ export class CDiagnostics {
 			const uri = toUri(item.span.file);
 			let list = lists.get(uri);
 			if (!list) lists.set(uri, (list = { diagnostics: [], related: [] }));
-			list.diagnostics.push(toDiagnostic(item, item.span.file, 'drivers', toUri));
+			list.diagnostics.push(toDiagnostic(item, item.span.file, 'drivers', toUri, this.docUri));
 			if (item.id === 'bus-set-iommu') list.related.push(item.related.map((r) => `${r.span.file}:${r.span.start.line}:${r.span.start.col}:${r.message}`).join(','));
 		}
 		return new Map([...lists].map(([uri, l]) => [uri, { diagnostics: l.diagnostics, key: l.related.join(';') }]));

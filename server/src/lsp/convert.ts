@@ -35,13 +35,30 @@ export interface DiagnosticData {
 	context: string;
 }
 
-export function toDiagnostic(item: ReportItem, context: string, contextName: string, toUri: ToUri): Diagnostic {
+/**
+ * The link of each finding id's documentation: `local` (the runtime's copy on disk) when it has one,
+ * else the web address; looked up once per id.
+ */
+export function docLinks(local: ((id: string) => string | undefined) | undefined): (id: string) => string {
+	const known = new Map<string, string>();
+	return (id) => {
+		let uri = known.get(id);
+		if (uri === undefined) known.set(id, (uri = local?.(id) ?? findingDocUrl(id)));
+		return uri;
+	};
+}
+
+/**
+ * A report item as an LSP diagnostic. `docUri`: the link of a finding id's documentation (the
+ * server's own copy when it has one, see `Runtime.findingDocUri`; default the web address).
+ */
+export function toDiagnostic(item: ReportItem, context: string, contextName: string, toUri: ToUri, docUri: (id: string) => string = findingDocUrl): Diagnostic {
 	const data: DiagnosticData = { id: item.id, context, ...(item.fix ? { fix: item.fix } : {}) };
 	return {
 		range: toRange(item.span),
 		severity: SEVERITY[item.severity],
 		code: item.id,
-		codeDescription: { href: findingDocUrl(item.id) },
+		codeDescription: { href: docUri(item.id) },
 		source: `iommu-lens (${contextName})`,
 		message: item.message,
 		...(item.related.length > 0 ? { relatedInformation: item.related.map((r) => ({ location: toLocation(r.span, toUri), message: r.message })) } : {}),

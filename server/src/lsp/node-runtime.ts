@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createConnection, IPCMessageReader, IPCMessageWriter, ProposedFeatures, type Connection } from 'vscode-languageserver/node';
 import { loadCExtractor, loadSyntaxRuntime } from '../node/c-extractor';
 import { diskFileSystem } from '../node/disk-fs';
+import { findingDocUri } from '../node/finding-docs';
 import { findKconfigRoot, findKernelTree } from '../node/kernel-tree';
 import { listDir, listFiles } from '../node/list-files';
 import type { Runtime } from './runtime';
@@ -44,6 +45,7 @@ export function nodeRuntime(options: { tuneHeap?: boolean } = {}): Runtime {
 		loadDevicetreeGrammar: () => loadSyntaxRuntime().then((r) => r.grammar('devicetree'), () => undefined),
 		listDriverFiles: (dir) => listFiles(dir, (p) => p.endsWith('.c') || p.endsWith('.h')),
 		listDir,
+		findingDocUri,
 		uriToPath: (uri) => (uri.startsWith('file:') ? fileURLToPath(uri) : undefined),
 		pathToUri: (p) => pathToFileURL(p).href,
 		resolvePath: (base, rel) => (isAbsolute(rel) ? rel : resolve(base, rel)),

@@ -25,6 +25,8 @@ export interface Runtime {
 	listDriverFiles(dir: string): string[];
 	/** The entries of one folder (full paths), for Kconfig globs. */
 	listDir(dir: string): string[];
+	/** The `file:` URI of a finding's documentation shipped with the server, or undefined (then the web address is linked). */
+	findingDocUri?(id: string): string | undefined;
 	/** Absolute path of a `file:` URI, or undefined for other schemes. */
 	uriToPath(uri: string): string | undefined;
 	pathToUri(path: string): string;

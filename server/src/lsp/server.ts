@@ -35,7 +35,7 @@ import {
 	type TopologyResult,
 	type ScenarioParams,
 } from '../protocol/ext';
-import { fromRange, toDiagnostic, toLocation, toRange, toReportItem } from './convert';
+import { docLinks, fromRange, toDiagnostic, toLocation, toRange, toReportItem } from './convert';
 import { topology, simulate } from './custom';
 import { runSafe } from './run-safe';
 import { CDiagnostics } from './c-diagnostics';
@@ -93,6 +93,7 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 	};
 	const log = (m: string): void => connection.console.error(m);
 	const toUri = (p: string): string => runtime.pathToUri(p);
+	const docUri = docLinks(runtime.findingDocUri?.bind(runtime));
 	const pending = new Map<string, ReturnType<typeof setTimeout>>();
 	/** uri → the board whose analysis last published diagnostics there. */
 	const publishedBy = new Map<string, string>();
@@ -200,7 +201,7 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 				const uri = toUri(item.span.file);
 				let list = byUri.get(uri);
 				if (!list) byUri.set(uri, (list = []));
-				list.push(toDiagnostic(item, board, baseName(board), toUri));
+				list.push(toDiagnostic(item, board, baseName(board), toUri, docUri));
 			}
 			// The open documents analysed in this context always get a publish (possibly empty).
 			const boards = openBoards();
