@@ -14,6 +14,7 @@ import {
 	readNumber,
 	translateAddress,
 } from './translate';
+import { KeyedCache } from '../keyed-cache';
 
 /** One node visited by the `of_dma_get_range()` walk. */
 export interface DmaWalkStep {
@@ -100,7 +101,7 @@ export function dmaWindowsOf(view: DtView, owner: DtNodeView): { windows: DmaWin
 	return { windows: [...known.windows], dropped: [...known.dropped], trailingCells: known.trailingCells };
 }
 
-const windowsCache = new WeakMap<DtNodeView, { windows: DmaWindow[]; dropped: DmaWindow[]; trailingCells: number }>();
+const windowsCache = new KeyedCache<DtNodeView, { windows: DmaWindow[]; dropped: DmaWindow[]; trailingCells: number }>('dma windows');
 
 function readDmaWindows(view: DtView, owner: DtNodeView): { windows: DmaWindow[]; dropped: DmaWindow[]; trailingCells: number } {
 	const prop = owner.property('dma-ranges');
@@ -151,7 +152,7 @@ type DmaChain = Pick<DmaView, 'walk' | 'status' | 'windows' | 'droppedWindows' |
  * Valid because a node view belongs to one immutable tree (see dt/props.ts), and the answer depends
  * on nothing else; the answers are shared, read-only data.
  */
-const chainCache = new WeakMap<DtNodeView, { parent?: DmaChain; interconnects?: DmaChain }>();
+const chainCache = new KeyedCache<DtNodeView, { parent?: DmaChain; interconnects?: DmaChain }>('dma chains');
 
 /**
  * Builds the DMA view of `node` as `of_dma_configure_id(dev, node, ...)` would for a platform

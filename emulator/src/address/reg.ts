@@ -17,6 +17,7 @@ import {
 	readWordsAt,
 	translateAddress,
 } from './translate';
+import { KeyedCache } from '../keyed-cache';
 
 /** One `reg` entry with its CPU physical translation. */
 export interface RegEntryTranslation {
@@ -73,7 +74,7 @@ export function decodeReg(view: DtView, node: DtNodeView): RegDecoding {
  * The decodings made so far, per node. Valid because a node view belongs to one immutable tree (see
  * dt/props.ts) and the decoding depends on nothing else; the answers are shared, read-only data.
  */
-const decoded = new WeakMap<DtNodeView, RegDecoding>();
+const decoded = new KeyedCache<DtNodeView, RegDecoding>('reg decoding');
 
 function readReg(view: DtView, node: DtNodeView): RegDecoding {
 	const prop = node.property('reg');

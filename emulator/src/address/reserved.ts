@@ -7,6 +7,7 @@ import { type AddrRange, rangeOf } from '../addr';
 import { compatibles, isAvailable, str, strings, u32, u32s, walk } from '../dt/props';
 import type { DtNodeView, DtView, SourceRef } from '../types';
 import { readNumber } from './translate';
+import { KeyedCache } from '../keyed-cache';
 
 /** A range with the source place it came from. */
 export interface LocatedRange {
@@ -134,7 +135,7 @@ export function reservedMemory(view: DtView): ReservedMemory {
 	return known;
 }
 
-const reservedCache = new WeakMap<DtView, ReservedMemory>();
+const reservedCache = new KeyedCache<DtView, ReservedMemory>('reserved memory');
 
 function readReservedMemory(view: DtView): ReservedMemory {
 	const na = u32(view.root, '#address-cells') ?? 2;

@@ -5,8 +5,9 @@ import { isAvailable, parsePhandleArgs } from '../dt/props';
 import type { DtNodeView, DtView } from '../types';
 import { runScenario, type ScenarioResult } from '../scenario/scenario';
 import type { CheckContext } from './context';
+import { KeyedCache } from '../keyed-cache';
 
-const simulations = new WeakMap<CheckContext, ScenarioResult>();
+const simulations = new KeyedCache<CheckContext, ScenarioResult>('simulation');
 
 /**
  * The probe simulation the checks of one context share: the caller's (`ctx.simulation`), else run

@@ -8,9 +8,10 @@ import type { DtNodeView, RelatedRef, SourceRef } from '../types';
 import { entryRange, type IdMapEntry, type ParsedIdMap } from './idmap';
 import { matchesAnyInRange, smrCovers, smrOverlaps } from './model-util';
 import { attach, buildTopology, defaultTopology, type AttachReport, type IommuInstanceInfo, type MasterEntry, type MasterInfo, type Topology } from './topology';
+import { KeyedCache } from '../keyed-cache';
 
-const topologies = new WeakMap<CheckContext, Topology>();
-const reports = new WeakMap<Topology, AttachReport>();
+const topologies = new KeyedCache<CheckContext, Topology>('topology');
+const reports = new KeyedCache<Topology, AttachReport>('attach report');
 
 /**
  * The topology of the context's tree (built once per context; with only a kernel era as options,
@@ -150,9 +151,9 @@ export interface ClaimPair {
 }
 
 /** `claimPairs` per topology: four checks read the same pairs, and a topology never changes. */
-const pairsCache = new WeakMap<Topology, readonly ClaimPair[]>();
+const pairsCache = new KeyedCache<Topology, readonly ClaimPair[]>('claim pairs');
 /** How many pairs `claimPairs` compared per topology (its work, deterministic: see `claimComparisons`). */
-const comparisons = new WeakMap<Topology, number>();
+const comparisons = new KeyedCache<Topology, number>('claim comparisons');
 
 /**
  * The number of claim pairs `claimPairs(t)` compared (undefined before it ran): a deterministic

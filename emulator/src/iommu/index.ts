@@ -8,6 +8,7 @@ import type { DtNodeView } from '../types';
 import { matchCount, matchedIds } from './model-util';
 import type { AttachReport, MasterEntry, Topology } from './topology';
 import { attach } from './topology';
+import { KeyedCache } from '../keyed-cache';
 
 export {
 	/** The plugin API version; plugins must declare it. */
@@ -193,12 +194,12 @@ export function isBehindIommu(topology: Topology, report: AttachReport, node: Dt
  * and checks ask once per node: without the index every question scanned every master (quadratic in
  * the masters of a board).
  */
-const attachedIndex = new WeakMap<Topology, WeakMap<AttachReport, ReadonlySet<DtNodeView>>>();
+const attachedIndex = new KeyedCache<Topology, KeyedCache<AttachReport, ReadonlySet<DtNodeView>>>('attached nodes by report');
 
 function attachedNodes(topology: Topology, report: AttachReport): ReadonlySet<DtNodeView> {
 	let byReport = attachedIndex.get(topology);
 	if (!byReport) {
-		byReport = new WeakMap();
+		byReport = new KeyedCache('attached nodes');
 		attachedIndex.set(topology, byReport);
 	}
 	let nodes = byReport.get(report);

@@ -27,6 +27,7 @@ import { BUILTIN_PLUGINS } from './plugins';
 import { resolveProfile, SMMU_V2_LIMITS, SMMU_V3_LIMITS, type ResolvedProfile, type UserProfiles } from './profiles';
 import { createRegistry, type IommuRegistry } from './registry';
 import { smmuProbeIssues, type SmmuProbeIssue } from './smmu-probe';
+import { KeyedCache } from '../keyed-cache';
 
 /** One IOMMU node. */
 export interface IommuInstanceInfo {
@@ -292,7 +293,7 @@ export function buildTopology(view: DtView, options: TopologyOptions = {}): Topo
  * (which never changes) and these options; the only state it carries is `registry.crashes`, which then
  * lists the crashes of both readers.
  */
-const defaultTopologies = new WeakMap<DtView, Map<string, Topology>>();
+const defaultTopologies = new KeyedCache<DtView, Map<string, Topology>>('default topologies');
 
 /** `buildTopology(view, { era })`, built once per view and kernel version (see `defaultTopologies`). */
 export function defaultTopology(view: DtView, era: KernelEra = { version: DEFAULT_KERNEL_VERSION }): Topology {

@@ -52,6 +52,7 @@ import { INITCALL_LEVELS, initcallIndex, matchDriver, type BusName, type DriverF
 import { scanTopology, type MasterNode, type ProviderNode } from './topology';
 import type { DtView, SourceRef } from '../types';
 import { attach, buildTopology, defaultTopology, type AttachReport, type Topology, type TopologyOptions } from '../iommu/topology';
+import { KeyedCache } from '../keyed-cache';
 
 /** Inputs of the simulation besides the tree. */
 export interface ProbeOptions {
@@ -567,7 +568,7 @@ interface StreamPlan {
 	readonly flips: readonly string[];
 }
 
-const plans = new WeakMap<DtView, Map<string, StreamPlan>>();
+const plans = new KeyedCache<DtView, Map<string, StreamPlan>>('stream plans');
 
 /**
  * The IOMMU topology of `view` and the masters whose stream allocation is order-sensitive: on an

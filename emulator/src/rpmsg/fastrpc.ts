@@ -8,6 +8,7 @@
 import { compatibles, isAvailable, isAvailableInTree, parsePhandleArgs, str, strings, u32, u32s, walk } from '../dt/props';
 import type { DtNodeView, DtView, SourceRef } from '../types';
 import { isEdgeNode } from './remoteproc';
+import { KeyedCache } from '../keyed-cache';
 
 /** `FASTRPC_MAX_SESSIONS` of drivers/misc/fastrpc.c. */
 export const FASTRPC_MAX_SESSIONS = 14;
@@ -201,4 +202,4 @@ export function fastrpcChannels(view: DtView): FastrpcChannel[] {
 	return [...known];
 }
 
-const channelsCache = new WeakMap<DtView, readonly FastrpcChannel[]>();
+const channelsCache = new KeyedCache<DtView, readonly FastrpcChannel[]>('fastrpc channels');

@@ -1,5 +1,5 @@
 /**
- * What several editor features read about a snapshot, computed once per snapshot (WeakMap): the
+ * What several editor features read about a snapshot, computed once per snapshot (kept on it: `KeyedCache`): the
  * emulator's views of nodes, the IOMMU instances and masters by path, the probe outcomes, the driver
  * facts, and the `file:line` formatter of the hovers.
  */
@@ -7,6 +7,7 @@ import { address, iommu, probe, scenario, type DtNodeView, type SourceRef } from
 import { defaultPlace, explainNode, type PlaceFormatter, type Section } from '../model/explain';
 import type { DtNode } from '../dts/types';
 import type { BoardSnapshot } from './types';
+import { KeyedCache } from '../../../emulator/src/keyed-cache';
 
 export interface IdeContext {
 	readonly snapshot: BoardSnapshot;
@@ -31,7 +32,7 @@ export interface IdeContext {
 	short(path: string): string;
 }
 
-const cache = new WeakMap<BoardSnapshot, IdeContext>();
+const cache = new KeyedCache<BoardSnapshot, IdeContext>('ide context');
 
 export function ideContext(snapshot: BoardSnapshot): IdeContext {
 	let c = cache.get(snapshot);

@@ -2,8 +2,9 @@
  * The reverse index of a board: from a place in a file (0-based line, UTF-16 column) to what is there
  * in the resolved board — a node name, a label definition, a property name, a value cell (with the
  * property it belongs to), a reference (`&label`, `&{/path}`), a string, an include directive, a macro
- * use or definition. Built once per snapshot (kept in a WeakMap keyed by the snapshot), then each
- * lookup is a binary search over the file's entries sorted by start.
+ * use or definition. Built once per snapshot (kept on the snapshot: `KeyedCache`), its entries
+ * of a file listed when first asked; each lookup is a binary search over the file's entries sorted by
+ * start.
  *
  * The index also keeps what the navigation features need: every reference to each node, every use of
  * each macro, every node definition or extension by file.
@@ -12,6 +13,7 @@ import type { Position, Span } from '../base/source';
 import type { IncludeRecord, MacroRecord, MacroUse } from '../cpp';
 import type { DtEvent, DtNode, DtProperty, DtRef } from '../dts/types';
 import type { BoardSnapshot } from './types';
+import { KeyedCache } from '../../../emulator/src/keyed-cache';
 
 /** One thing at a place. */
 export type Located =
@@ -144,7 +146,7 @@ interface FileEntries {
 	maxEnd: number[];
 }
 
-const cache = new WeakMap<BoardSnapshot, BoardIndex>();
+const cache = new KeyedCache<BoardSnapshot, BoardIndex>('position index');
 
 /** The index of a snapshot (built on first use, then kept as long as the snapshot lives). */
 export function boardIndex(snapshot: BoardSnapshot): BoardIndex {
