@@ -8,7 +8,7 @@
  * and ends its analysis. A header a board reads (devicetree macros) is the board's, not loose; the
  * Kconfig trees kept are bounded (`MAX_KERNEL_TREES`).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -153,6 +153,35 @@ describe('language server on C files outside the driver roots', () => {
 		expect(ids(await client.waitFor(() => client.last(alone(), 3), 20_000, 'alone/demo-iommu.c version 3'))).toContain(`bus-set-iommu:${BUS_LINE}`);
 		expect(client.logs.join('\n')).not.toMatch(/failed|unhandled/);
 		expect(client.proc.exitCode).toBeNull();
+	});
+
+	it('keeps publishing while a real driver is typed: every prefix, ranges inside the text, no failure', async () => {
+		const text = readFileSync(join(__dirname, '../drivers/tree/drivers/iommu/arm-smmu.c'), 'utf8');
+		const file = join(dir, 'typing/arm-smmu.c');
+		client.open(file, '', 1, 'c');
+		await client.waitFor(() => client.last(file, 1), 20_000, 'typing/arm-smmu.c version 1');
+		let shown = '';
+		const STEPS = 16;
+		for (let k = 1; k <= STEPS; k++) {
+			// The next prefix, cut anywhere (inside a comment, a string, a macro, an #if): what typing gives.
+			const next = text.slice(0, Math.round((text.length * k) / STEPS) - (k < STEPS ? 7 * k : 0));
+			const lines = shown.split('\n');
+			client.change(file, k + 1, { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } }, next);
+			shown = next;
+			const pub = await client.waitFor(() => client.last(file, k + 1), 20_000, `typing/arm-smmu.c version ${k + 1}`);
+			const textLines = next.split('\n');
+			for (const d of pub.diagnostics) {
+				const range = d.range as Range;
+				expect(range.end.line).toBeLessThan(textLines.length);
+				expect(range.start.character).toBeLessThanOrEqual(textLines[range.start.line]!.length);
+				expect(range.end.character).toBeLessThanOrEqual(textLines[range.end.line]!.length);
+			}
+		}
+		// The whole file at the end: its bus_set_iommu() calls are found again.
+		expect(ids(client.last(file)).some((i) => i.startsWith('bus-set-iommu'))).toBe(true);
+		expect(client.logs.join('\n')).not.toMatch(/failed|unhandled/);
+		expect(client.proc.exitCode).toBeNull();
+		client.close(file);
 	});
 
 	it('relates the nodes an open board binds to bus-set-iommu, and follows the board\'s edits', async () => {
