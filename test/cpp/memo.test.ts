@@ -115,6 +115,25 @@ describe('include memoisation on edge cases', () => {
 		expect(pp.preprocess('a.dts', opts).text).toContain('v = <2>;');
 	});
 
+	it('does not record a file on its first run after a change (it is being typed in), then records and replays it again', () => {
+		const files: Record<string, string> = { 'h.dtsi': 'v = <1>;\n', 'a.dts': '#include "h.dtsi"\n', 'b.dts': '#include "h.dtsi"\nw;\n' };
+		const fs = memoryFileSystem(files);
+		const pp = createPreprocessor(fs);
+		pp.preprocess('a.dts', opts);
+		expect(pp.memoStats).toEqual({ hits: 0, stored: 1 });
+		files['h.dtsi'] = 'v = <2>;\n';
+		pp.invalidate('h.dtsi');
+		// The run after the change: live, not recorded.
+		expect(pp.preprocess('a.dts', opts).text).toContain('v = <2>;');
+		expect(pp.memoStats).toEqual({ hits: 0, stored: 1 });
+		// The next one (another board, once typing paused) records it; the one after replays it.
+		expect(pp.preprocess('b.dts', opts).text).toContain('v = <2>;');
+		expect(pp.memoStats).toEqual({ hits: 0, stored: 2 });
+		expect(pp.preprocess('a.dts', opts).text).toContain('v = <2>;');
+		expect(pp.memoStats).toEqual({ hits: 1, stored: 2 });
+		expectSameAsFresh(fs, ['a.dts', 'b.dts', 'a.dts'].map((file) => ({ file, opts })));
+	});
+
 	it('does not record with line markers (the text for real dtc)', () => {
 		const fs = memoryFileSystem({ 'h.dtsi': 'v;\n', 'a.dts': '#include "h.dtsi"\n' });
 		const pp = createPreprocessor(fs);

@@ -308,6 +308,7 @@ export class Engine implements FileTable {
 			fr.replay = { rec: replay, next: 0 };
 			return;
 		}
+		if (!memo.recordable(lf.path)) return;
 		const rec: Recorder = { key, depth, poisoned: false, suspended: false, segments: [], segment: undefined as unknown as SegmentRecorder, paths: new Set([lf.path]) };
 		this.recs.push(rec);
 		this.startSegment(rec, fr);

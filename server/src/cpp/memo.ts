@@ -213,8 +213,22 @@ export class IncludeMemo {
 		}
 	}
 
+	/**
+	 * Files invalidated since their last live run: an editor's document being typed in. The next run
+	 * enters such a file without recording it (`recordable`): the next keystroke would invalidate the
+	 * recording before any run could replay it, and recording a big `.dtsi` costs a copy of its whole
+	 * output. The run after that records it again (the other boards that include it, once typing pauses).
+	 */
+	private readonly changed = new Set<string>();
+
+	/** Whether a live run of `path` should be recorded now (false once after `path` was invalidated). */
+	recordable(path: string): boolean {
+		return !this.changed.delete(path);
+	}
+
 	/** Drops every recording that read or looked for `path`. */
 	invalidate(path: string): void {
+		this.changed.add(path);
 		for (const [k, list] of this.byKey) {
 			const keep = list.filter((r) => !r.paths.has(path));
 			if (keep.length === list.length) continue;
@@ -227,6 +241,7 @@ export class IncludeMemo {
 	/** Forgets everything. */
 	clear(): void {
 		this.byKey.clear();
+		this.changed.clear();
 		this.tokens = 0;
 	}
 }
