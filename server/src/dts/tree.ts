@@ -40,6 +40,34 @@ const CHILD_INDEX_AT = 16;
 const DUP_SET_AT = 16;
 
 /**
+ * Calls `report`, in order, for each live item whose name a live item before it already has (dtc's
+ * duplicate checks): a set past `DUP_SET_AT` items, a scan of the earlier ones below.
+ */
+function forEachDuplicate<T extends { readonly name: string; readonly deleted: boolean }>(list: readonly T[], report: (item: T) => void): void {
+	if (list.length > DUP_SET_AT) {
+		const seen = new Set<string>();
+		for (let i = 0; i < list.length; i++) {
+			const item = list[i]!;
+			if (item.deleted) continue;
+			if (seen.has(item.name)) report(item);
+			seen.add(item.name);
+		}
+		return;
+	}
+	for (let i = 1; i < list.length; i++) {
+		const item = list[i]!;
+		if (item.deleted) continue;
+		for (let j = 0; j < i; j++) {
+			const other = list[j]!;
+			if (!other.deleted && other.name === item.name) {
+				report(item);
+				break;
+			}
+		}
+	}
+}
+
+/**
  * The events of a node or property, made on first read: until then only its definition (or
  * deletion) at `span`, which changes only after an event is added.
  */
@@ -561,52 +589,8 @@ class Builder {
 			if (bad >= 0) this.diag('bad-property-name', `Bad character '${p.name[bad]!}' in property name`, p.nameSpan);
 		}
 		const kids = n.allChildren;
-		if (kids.length > 1) {
-			if (kids.length > DUP_SET_AT) {
-				const seen = new Set<string>();
-				for (let i = 0; i < kids.length; i++) {
-					const c = kids[i]!;
-					if (c.deleted) continue;
-					if (seen.has(c.name)) this.diag('duplicate-node', `Duplicate node name ${c.path}`, c.nameSpan);
-					seen.add(c.name);
-				}
-			} else {
-				for (let i = 1; i < kids.length; i++) {
-					const c = kids[i]!;
-					if (c.deleted) continue;
-					for (let j = 0; j < i; j++) {
-						const d = kids[j]!;
-						if (!d.deleted && d.name === c.name) {
-							this.diag('duplicate-node', `Duplicate node name ${c.path}`, c.nameSpan);
-							break;
-						}
-					}
-				}
-			}
-		}
-		if (props.length > 1) {
-			if (props.length > DUP_SET_AT) {
-				const seen = new Set<string>();
-				for (let i = 0; i < props.length; i++) {
-					const p = props[i]!;
-					if (p.deleted) continue;
-					if (seen.has(p.name)) this.diag('duplicate-property', `Duplicate property name ${p.name} in ${n.path}`, p.nameSpan);
-					seen.add(p.name);
-				}
-			} else {
-				for (let i = 1; i < props.length; i++) {
-					const p = props[i]!;
-					if (p.deleted) continue;
-					for (let j = 0; j < i; j++) {
-						const q = props[j]!;
-						if (!q.deleted && q.name === p.name) {
-							this.diag('duplicate-property', `Duplicate property name ${p.name} in ${n.path}`, p.nameSpan);
-							break;
-						}
-					}
-				}
-			}
-		}
+		if (kids.length > 1) forEachDuplicate(kids, (c) => this.diag('duplicate-node', `Duplicate node name ${c.path}`, c.nameSpan));
+		if (props.length > 1) forEachDuplicate(props, (p) => this.diag('duplicate-property', `Duplicate property name ${p.name} in ${n.path}`, p.nameSpan));
 	}
 
 	/**
