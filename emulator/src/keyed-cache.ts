@@ -10,7 +10,9 @@
  * cached values reach) alive through each minor collection until the next full one, to be copied and
  * promoted meanwhile: about a tenth of the bytes the collector copied over a run of the corpus. A value
  * stored on its key dies young with it. Keys that cannot take a property (frozen objects) fall back to
- * a `WeakMap`. (dt/props.ts keeps its answers on the view objects the same way.)
+ * a `WeakMap`. (dt/props.ts keeps its answers on the view objects the same way, with a slot of its
+own: they are read on every node visit of every check, and one direct slot measured about 2%
+faster over the corpus than a record shared with the other caches.)
  */
 const SLOT = Symbol('iommu-lens keyed caches');
 

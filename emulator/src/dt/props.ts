@@ -62,27 +62,19 @@ interface PropMemo {
 	words?: readonly number[] | null;
 }
 
-type WithMemo<T, M> = T & { [MEMO]?: M };
-
-function nodeMemo(node: DtNodeView): NodeMemo {
-	const n = node as WithMemo<DtNodeView, NodeMemo>;
-	let memo = n[MEMO];
+/** The answers kept on `view` (a node's or a property's), made empty on first use. */
+function memoOf<M extends object>(view: object): M {
+	const v = view as { [MEMO]?: M };
+	let memo = v[MEMO];
 	if (!memo) {
-		memo = {};
-		if (Object.isExtensible(n)) n[MEMO] = memo;
+		memo = {} as M;
+		if (Object.isExtensible(v)) v[MEMO] = memo;
 	}
 	return memo;
 }
 
-function propMemo(prop: DtPropView): PropMemo {
-	const p = prop as WithMemo<DtPropView, PropMemo>;
-	let memo = p[MEMO];
-	if (!memo) {
-		memo = {};
-		if (Object.isExtensible(p)) p[MEMO] = memo;
-	}
-	return memo;
-}
+const nodeMemo = (node: DtNodeView): NodeMemo => memoOf<NodeMemo>(node);
+const propMemo = (prop: DtPropView): PropMemo => memoOf<PropMemo>(prop);
 
 /**
  * `u32s`, kept on the property (see MEMO): for the values read again and again, such as a bus's
