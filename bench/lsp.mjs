@@ -1,6 +1,7 @@
 // `npm run bench -- lsp`: the language server (dist/server.js --stdio) driven over JSON-RPC like an editor.
 //  1. sdm845.dtsi in the sdm845-db845c context (workspace: the corpus): open → first diagnostics,
-//     one-character edits → published diagnostics (median, p95 over EDITS), hover time (the first
+//     one-character edits, each after a pause in typing → published diagnostics (median, p95 over
+//     EDITS), bursts of fast typing (last keystroke → diagnostics), hover time (the first
 //     of the process; one right after each of EDITS code edits; repeated on one analysis), server RSS
 //     (at once, and when idle).
 //  2. The whole corpus as a workspace, sdm845.dtsi open together with every board that includes it
@@ -9,7 +10,8 @@
 //     per board, then the edits to sdm845.dtsi, workspace/symbol and RSS.
 // Targets: edit median < 50 ms, p95 < 150 ms, hover < 10 ms, RSS < 300 MB for the whole corpus.
 // Edits are of two kinds: in code (tokens move: a full analysis of the context) and in a comment
-// (no token moves: the server publishes the results it has, without analysis or debounce).
+// (no token moves: the server publishes the results it has, without analysis or debounce). An edit
+// in code after a pause is analysed at once; one inside a burst waits for the 150 ms debounce.
 // Options: --edits N (default 30), --idle MS (quiet time before the idle RSS, default 4000),
 // --all-boards [--boards N: only the first N arm64 boards], --only N (run section N only),
 // --server PATH (another build's server.js, to compare builds interleaved); the environment's
@@ -82,6 +84,20 @@ async function open(s, path, version = 1) {
 }
 
 let nextVersion = 2;
+/**
+ * An edit in code comes this long after the previous edit: a pause in typing, after which the server
+ * analyses an edit at once (server/src/lsp/debounce.ts; its debounce is 150 ms). Edits inside a burst
+ * of typing wait for the pause instead: `burst` measures those.
+ */
+const PAUSE_MS = 200;
+const sleep = (t) => new Promise((r) => setTimeout(r, t));
+let lastEditAt = -Infinity;
+/** The position of the code edit: after `iommus =` on the first such line of `path`. */
+function codeSpot(path) {
+	const lines = readFileSync(path, 'utf8').split('\n');
+	const line = lines.findIndex((x) => /^\s*iommus = </.test(x));
+	return { line, character: lines[line].indexOf('=') + 1 };
+}
 /** The server's CPU time (all threads) from each edit to its publish: steadier than wall time on a busy machine. */
 let cpuTimes = [];
 /**
@@ -91,10 +107,11 @@ let cpuTimes = [];
  */
 async function edits(s, path, kind = 'comment', n = EDITS, after = undefined) {
 	const times = [];
-	const lines = readFileSync(path, 'utf8').split('\n');
-	const l = kind === 'comment' ? 0 : lines.findIndex((x) => /^\s*iommus = </.test(x));
-	const at = kind === 'comment' ? lines[0].length : lines[l].indexOf('=') + 1;
+	const spot = kind === 'comment' ? { line: 0, character: readFileSync(path, 'utf8').split('\n')[0].length } : codeSpot(path);
+	const [l, at] = [spot.line, spot.character];
 	for (let i = 0; i < n; i++) {
+		if (kind === 'code') await sleep(lastEditAt + PAUSE_MS - performance.now());
+		lastEditAt = performance.now();
 		const version = nextVersion++;
 		const change = i % 2 === 0
 			? { range: { start: { line: l, character: at }, end: { line: l, character: at } }, text: ' ' }
@@ -104,12 +121,43 @@ async function edits(s, path, kind = 'comment', n = EDITS, after = undefined) {
 		const done = s.published(uri(path), version);
 		await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri: uri(path), version }, contentChanges: [change] });
 		await done;
-		// The debounce is part of what the user waits for; report it separately too.
 		times.push(performance.now() - t0);
 		cpuTimes.push(s.cpu() - c0);
 		await after?.();
 	}
 	return times;
+}
+
+/**
+ * Bursts of typing: KEYS one-character code edits KEY_GAP_MS apart (a fast typist), after a pause;
+ * the time from the burst's last keystroke to the diagnostics of its version (the debounce, then one
+ * analysis), and the number of versions published during the burst (the analyses it cost).
+ */
+async function bursts(s, path, n = 10, KEYS = 5, KEY_GAP_MS = 60) {
+	const times = [];
+	let published = 0;
+	const { line, character } = codeSpot(path);
+	for (let b = 0; b < n; b++) {
+		await sleep(lastEditAt + PAUSE_MS - performance.now());
+		// Type KEYS spaces, then delete them in the next burst: the file returns to its text every other burst.
+		const typing = b % 2 === 0;
+		let last;
+		for (let k = 0; k < KEYS; k++) {
+			const version = nextVersion++;
+			const change = typing
+				? { range: { start: { line, character }, end: { line, character } }, text: ' ' }
+				: { range: { start: { line, character }, end: { line, character: character + 1 } }, text: '' };
+			const t0 = performance.now();
+			const done = s.published(uri(path), version).then(() => ({ version, t: performance.now() - t0 }));
+			if (k < KEYS - 1) void done.then(() => published++);
+			last = done;
+			lastEditAt = performance.now();
+			await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri: uri(path), version }, contentChanges: [change] });
+			if (k < KEYS - 1) await sleep(KEY_GAP_MS);
+		}
+		times.push((await last).t);
+	}
+	report(`a burst of ${KEYS} keystrokes ${KEY_GAP_MS} ms apart: last keystroke → its diagnostics`, times, `; ${published} of the ${n * (KEYS - 1)} earlier keystrokes' versions published`);
 }
 
 /** `count` hovers on the first `iommus` of `path`, one after the other: their times. */
@@ -156,9 +204,9 @@ if (!ONLY || ONLY === 1) {
 	console.log(`  context: ${ctx.current?.split('/').pop()} (${ctx.reason}, ${ctx.candidates.length} candidates)`);
 	cpuTimes = [];
 	const c = await edits(s, SOC, 'code');
-	report('one-character edit in code → published diagnostics', c, '; includes the 150 ms debounce');
-	report('  the same minus the debounce', c.map((x) => x - 150));
+	report(`one-character edit in code, ${PAUSE_MS} ms after the previous edit → published diagnostics`, c);
 	report('  server CPU time (all threads) per edit', cpuTimes);
+	await bursts(s, SOC);
 	report('the first hover of the process (cold code: once per server)', await hover(s, SOC, 1));
 	await hovers(s, SOC);
 	const e = await edits(s, SOC);
@@ -195,9 +243,9 @@ if (!ONLY || ONLY === 2) {
 	console.log(`  opened ${opens.length} boards (open → diagnostics: median ${ms(pct(opens, 50))}, p95 ${ms(pct(opens, 95))})`);
 	cpuTimes = [];
 	const c = await edits(s, SOC, 'code');
-	report('one-character edit in code → published diagnostics (sdm845.dtsi)', c, '; includes the 150 ms debounce');
-	report('  the same minus the debounce', c.map((x) => x - 150));
+	report(`one-character edit in code of sdm845.dtsi, ${PAUSE_MS} ms after the previous edit → published diagnostics`, c);
 	report('  server CPU time (all threads) per edit', cpuTimes);
+	await bursts(s, SOC);
 	report('the first hover of the process (cold code: once per server)', await hover(s, SOC, 1));
 	await hovers(s, SOC);
 	const e = await edits(s, SOC);
@@ -224,7 +272,7 @@ if (process.argv.includes('--all-boards')) {
 	console.log(`  server RSS with every board open: ${s.rss().toFixed(0)} MB`);
 	console.log(`  open sdm845.dtsi → first diagnostics: ${ms(await open(s, SOC))}`);
 	const e = await edits(s, SOC, 'code');
-	report('one-character edit in code → published diagnostics (sdm845.dtsi)', e, '; includes the 150 ms debounce');
+	report(`one-character edit in code of sdm845.dtsi, ${PAUSE_MS} ms after the previous edit → published diagnostics`, e);
 	report('hover on iommus', await hover(s, SOC));
 	console.log(`  server RSS: ${s.rss().toFixed(0)} MB`);
 	await stop(s);

@@ -48,10 +48,14 @@ import { AnalysisHost, type Context, type SnapshotResult } from './workspace';
 import { MAX_WORKSPACE_SYMBOLS } from '../ide/symbols';
 import { boardIndex } from '../ide/locate';
 import { ideContext } from '../ide/context';
+import { EditDebounce } from './debounce';
 
 export type { Runtime } from './runtime';
 
-/** Analysis waits this long after the last edit (a newer edit restarts the wait). */
+/**
+ * An edit inside a burst of typing is analysed once typing pauses this long (a newer edit restarts
+ * the wait); an edit after such a pause is analysed at once (debounce.ts).
+ */
 export const DEBOUNCE_MS = 150;
 /**
  * Other open boards that read the edited file wait until typing pauses this long, and are then
@@ -322,15 +326,22 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 		});
 	}
 
-	/** After `file` changed: the edited file's own context now, every other open context that read it later. */
+	/** When an edit's own analysis starts (debounce.ts). */
+	const edits = new EditDebounce(DEBOUNCE_MS);
+	/**
+	 * After `file` changed: the edited file's own context now (after a pause in typing) or once typing
+	 * pauses (`editDelay`), every other open context that read it later.
+	 */
 	function changed(file: string | undefined, own?: string, delay = DEBOUNCE_MS): void {
 		const boards = new Set<string>();
 		const ownBoard = own ? contextOfUri(own)?.board : undefined;
 		if (ownBoard) {
 			background.delete(ownBoard);
-			// Publishing at once is for results that stand (a same-tokens edit over an analysed board);
-			// a board still to analyse waits for the pause in typing, and a pending analysis is not hurried.
-			if (delay === 0 && !host.isUpToDate(ownBoard)) delay = DEBOUNCE_MS;
+			// Results that stand (a same-tokens edit over an analysed board) are published at once; a board
+			// to analyse again is analysed at once after a pause in typing, else once typing pauses.
+			const wait = edits.edited(ownBoard, runtime.now(), pending.has(ownBoard) || inFlight.has(ownBoard));
+			if (!(delay === 0 && host.isUpToDate(ownBoard))) delay = wait;
+			// A pending analysis is not hurried.
 			if (!(delay === 0 && pending.has(ownBoard))) schedule(ownBoard, delay);
 		}
 		if (file !== undefined) {
@@ -374,6 +385,7 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 		// The closed file's own diagnostics go; so do those a closed board published in files no open
 		// document's context still covers.
 		const stillOpen = new Set(documents.all().flatMap((d) => contextOfUri(d.uri)?.board ?? []));
+		edits.retain(stillOpen);
 		for (const [uri, owner] of publishedBy) {
 			if (uri === e.document.uri || stillOpen.has(owner)) continue;
 			publishedBy.delete(uri);
