@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corpusRoot, REPO_ROOT } from '../harness/corpus';
+import { memoryFileSystem } from '../../server/src/base/source';
+import { createFrontend } from '../../server/src/model/board';
 import { createSnapshot } from '../../server/src/model/snapshot';
 import { nodeRuntime } from '../../server/src/lsp/node-runtime';
 import { analyseInSteps } from '../../server/src/lsp/phased';
@@ -44,4 +46,28 @@ describe('analysis in steps', () => {
 			expect(json(stepped.driverFacts?.())).toBe(json(whole.driverFacts?.()));
 		}
 	}, 60_000);
+
+	it("takes the texts of what the front-end read from its cache, and reads the disk for what it no longer holds", () => {
+		const files: Record<string, string> = {
+			'/b/board.dts': '/dts-v1/;\n#include "soc.dtsi"\n/ { model = "m"; };\n',
+			'/b/soc.dtsi': '/ { soc { compatible = "simple-bus"; }; };\n',
+		};
+		const reads: string[] = [];
+		const mem = memoryFileSystem(files);
+		const fs = { readFile: (p: string) => (reads.push(p), mem.readFile(p)) };
+		const frontend = createFrontend(fs);
+		const snapshot = createSnapshot(frontend, fs, '/b/board.dts', { includePaths: [] });
+		const read = reads.length;
+		expect(reads).toContain('/b/soc.dtsi');
+		expect(snapshot.text('/b/board.dts')).toBe(files['/b/board.dts']);
+		expect(snapshot.text('/b/soc.dtsi')).toBe(files['/b/soc.dtsi']);
+		expect(reads.length).toBe(read);
+		// Edited after the analysis and dropped from the cache: read (once) from the file system.
+		const again = createSnapshot(frontend, fs, '/b/board.dts', { includePaths: [] });
+		files['/b/soc.dtsi'] = '/ { };\n';
+		frontend.invalidate('/b/soc.dtsi');
+		expect(again.text('/b/soc.dtsi')).toBe('/ { };\n');
+		expect(again.text('/b/soc.dtsi')).toBe('/ { };\n');
+		expect(reads.filter((p) => p === '/b/soc.dtsi').length).toBe(2);
+	});
 });

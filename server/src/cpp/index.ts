@@ -80,6 +80,8 @@ export interface Preprocessor {
 	preprocess(file: string, opts: PreprocessOptions): PreprocessResult;
 	/** Drops the cached lexing of one file (the editor changed it), and the include recordings that read or looked for it. */
 	invalidate(path: string): void;
+	/** The text of `path` as the cache holds it (read by a run and not invalidated since), without reading it. */
+	cachedText(path: string): string | undefined;
 	/** Include replays so far and recordings kept (include memoisation, memo.ts). */
 	readonly memoStats: { hits: number; stored: number };
 }
@@ -181,6 +183,12 @@ class Cache implements FileCache {
 		return toks;
 	}
 
+	cachedText(path: string): string | undefined {
+		const lf = (this.byPath.get(path) ?? this.byPath.get(paths.normalize(path)))?.lf;
+		// Not the empty stand-in of a file too large.
+		return lf === undefined || lf.problems.some((q) => q.code === 'file-too-large') ? undefined : lf.text;
+	}
+
 	invalidate(path: string): void {
 		for (const p of [paths.normalize(path), path]) {
 			const hit = this.byPath.get(p);
@@ -239,6 +247,7 @@ export function createPreprocessor(fs: FileSystem, options: PreprocessorOptions 
 				skipped: e.skipped,
 			};
 		},
+		cachedText: (path) => cache.cachedText(path),
 		invalidate(path: string): void {
 			cache.invalidate(path);
 			memo?.invalidate(path);

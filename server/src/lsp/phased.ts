@@ -15,7 +15,7 @@ import { snapshotOf } from '../model/snapshot';
 export function* analyseInSteps(frontend: Frontend, fs: FileSystem, file: string, options: AnalysisOptions, onResolved: (board: ResolvedBoard) => void): Generator<void, BoardSnapshot> {
 	const steps = analyseBoardSteps(frontend, file, options);
 	for (let step = steps.next(); ; step = steps.next()) {
-		if (step.done) return snapshotOf(step.value, fs, file, options);
+		if (step.done) return snapshotOf(step.value, fs, file, options, frontend);
 		if (step.value) onResolved(step.value);
 		yield;
 	}

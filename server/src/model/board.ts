@@ -34,6 +34,8 @@ export interface Frontend {
 	resolve(file: string, options: BoardOptions): ResolvedBoard;
 	/** Forget what is cached about one file (the editor changed it). */
 	invalidate(path: string): void;
+	/** The text of a file the preprocessor read and still holds (not invalidated since), without reading it. */
+	cachedText(path: string): string | undefined;
 }
 
 export function createFrontend(fs: FileSystem): Frontend {
@@ -56,5 +58,6 @@ export function createFrontend(fs: FileSystem): Frontend {
 		invalidate(path) {
 			preprocessor.invalidate(path);
 		},
+		cachedText: (path) => preprocessor.cachedText(path),
 	};
 }

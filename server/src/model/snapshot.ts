@@ -11,11 +11,14 @@ import { toDriverFacts } from '../drivers/facts';
 
 /** Analyses `board` and wraps the result for the editor features. `fs` is what the front-end read. */
 export function createSnapshot(frontend: Frontend, fs: FileSystem, board: string, options: AnalysisOptions): BoardSnapshot {
-	return snapshotOf(analyseBoard(frontend, board, options), fs, board, options);
+	return snapshotOf(analyseBoard(frontend, board, options), fs, board, options, frontend);
 }
 
-/** Wraps an analysis already made (`analyseBoard`, `analyseBoardSteps`) for the editor features. */
-export function snapshotOf(analysis: BoardAnalysis, fs: FileSystem, board: string, options: AnalysisOptions): BoardSnapshot {
+/**
+ * Wraps an analysis already made (`analyseBoard`, `analyseBoardSteps`) for the editor features. The
+ * texts come from `frontend`'s cache when it still holds them (the front-end read them), else from `fs`.
+ */
+export function snapshotOf(analysis: BoardAnalysis, fs: FileSystem, board: string, options: AnalysisOptions, frontend?: Pick<Frontend, 'cachedText'>): BoardSnapshot {
 	const version = options.kernel !== undefined ? probe.parseKernelVersion(options.kernel) : probe.NEWEST_KERNEL;
 	const era = { version: [version.major, version.minor] as const };
 	let topology: iommu.Topology | undefined;
@@ -26,7 +29,7 @@ export function snapshotOf(analysis: BoardAnalysis, fs: FileSystem, board: strin
 		board,
 		analysis,
 		text(path) {
-			if (!texts.has(path)) texts.set(path, fs.readFile(path));
+			if (!texts.has(path)) texts.set(path, frontend?.cachedText(path) ?? fs.readFile(path));
 			return texts.get(path);
 		},
 		topology() {
