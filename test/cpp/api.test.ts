@@ -129,3 +129,19 @@ describe('lexing cache', () => {
 		expect(second.map.spanOf(3, 8)).toEqual({ file: 'b.dts', start: { line: 3, col: 0 }, end: { line: 3, col: 5 } });
 	});
 });
+
+describe('output text', () => {
+	it('keeps every UTF-16 code unit of a long output (short writes gathered, surrogate pairs split across parts)', () => {
+		// Lines of a few short tokens, many times over: the output crosses the printer's buffer of short
+		// writes at every offset, also inside a surrogate pair.
+		const line = (i: number): string => `n${i} = "Ünï ☃ 😀 ${'x'.repeat(i % 7)}" , < 0x${i.toString(16)} > ;`;
+		const lines = Array.from({ length: 3000 }, (_, i) => line(i));
+		const long = `p = "${'y'.repeat(200)}";`;
+		const pp = createPreprocessor(memoryFileSystem({ 'u.dts': [...lines, long, '#include "v.dtsi"', ''].join('\n'), 'v.dtsi': `${long}\nz = "😀";\n` }));
+		const { text, map } = pp.preprocess('u.dts', { includePaths: [] });
+		expect(text).toBe(`${[...lines, long, long, 'z = "😀";'].join('\n')}\n`);
+		// The map's output offsets still point at the tokens.
+		const at = text.indexOf('0x' + (2999).toString(16));
+		expect(map.spanOf(at, at + 5)).toEqual({ file: 'u.dts', start: { line: 2999, col: line(2999).indexOf('0x') }, end: { line: 2999, col: line(2999).indexOf('0x') + 5 } });
+	});
+});

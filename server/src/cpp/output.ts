@@ -243,6 +243,11 @@ export class TokenSourceMap implements SourceMap {
 	}
 }
 
+/** The printer's buffer of short ASCII writes (bytes), the longest write it takes, and its decoder. */
+const SCRATCH_BYTES = 4096;
+const SHORT_WRITE = 64;
+const ASCII = new TextDecoder();
+
 /**
  * The printer, a transcription of the behaviour of cpp's `-E` output: a space goes before a token
  * when it had whitespace before it (directly or through the padding of a macro expansion) or when
@@ -270,9 +275,42 @@ export class Printer {
 		private readonly files: FileTable,
 	) {}
 
+	/**
+	 * Short ASCII strings (a token, a space, a newline) are gathered here and become one part when it
+	 * fills: a part per token made the parts array and its join most of what a run allocated (and much
+	 * of the garbage a language server's keystroke leaves). Other strings are parts of their own.
+	 */
+	private readonly scratch = new Uint8Array(SCRATCH_BYTES);
+	private fill = 0;
+
 	private write(s: string): void {
+		const n = s.length;
+		this.len += n;
+		if (n <= SHORT_WRITE) {
+			if (this.fill + n > SCRATCH_BYTES) this.flush();
+			const b = this.scratch;
+			const at = this.fill;
+			let i = 0;
+			for (; i < n; i++) {
+				const c = s.charCodeAt(i);
+				if (c >= 0x80) break;
+				b[at + i] = c;
+			}
+			if (i === n) {
+				this.fill = at + n;
+				return;
+			}
+		}
+		this.flush();
 		this.parts.push(s);
-		this.len += s.length;
+	}
+
+	/** Makes the gathered short strings one part. */
+	private flush(): void {
+		if (this.fill === 0) return;
+		// ASCII bytes: the decoded string holds the same characters (a one-byte string).
+		this.parts.push(ASCII.decode(this.scratch.subarray(0, this.fill)));
+		this.fill = 0;
 	}
 
 	/** Starts the output of the main file. */
@@ -378,6 +416,7 @@ export class Printer {
 
 	/** Starts a chunk (and ends any chunk still open). */
 	mark(): PrinterMark {
+		this.flush();
 		const m: PrinterMark = { parts: this.parts.length, len: this.len, n: this.cols.n, paddings: this.paddings, start: { printed: this.printed, srcLine: this.srcLine, srcFile: this.srcFile } };
 		this.open = m;
 		return m;
@@ -409,6 +448,7 @@ export class Printer {
 				exp[k] = x - expBase;
 			}
 		}
+		this.flush();
 		const text = this.parts.slice(m.parts).join('');
 		const chunk: PrinterChunk = {
 			text,
@@ -481,6 +521,7 @@ export class Printer {
 	finish(expansions: readonly ExpansionRecord[], main: string): { text: string; map: TokenSourceMap } {
 		if (this.printed) this.write('\n');
 		this.printed = false;
+		this.flush();
 		return { text: this.parts.join(''), map: new TokenSourceMap(this.cols, this.lengths, this.files, expansions, main) };
 	}
 }
