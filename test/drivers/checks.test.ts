@@ -36,6 +36,19 @@ describe('tristate-ifdef', () => {
 		expect(run(own).filter((f) => f.id === 'tristate-ifdef' && f.loc.file.endsWith('fastrpc.c')).map((f) => f.fix?.replacement)).toEqual(['#if IS_ENABLED(CONFIG_RPMSG)']);
 	});
 
+	it('knows the tristates only the architecture\'s Kconfig defines (arch/$(SRCARCH)/Kconfig)', async () => {
+		const text = readFileSync(join(CASES, 'arch-tristate.c'), 'utf8');
+		const arm64 = await treeSources({ replace: { 'drivers/misc/fastrpc.c': text } });
+		const found = run(arm64).filter((f) => f.id === 'tristate-ifdef' && f.loc.file.endsWith('fastrpc.c'));
+		expect(found.map((f) => [at(f), f.fix?.replacement])).toEqual([['fastrpc.c:6', '#if IS_REACHABLE(CONFIG_ARM64_SMMU_TRACE)']]);
+		expect(found[0]?.related[0]).toMatchObject({ loc: { file: join(TREE, 'arch/arm64/Kconfig'), start: { line: 4 } }, message: 'config ARM64_SMMU_TRACE is tristate' });
+		// Read for another architecture (or none), the symbol is unknown: nothing to say.
+		for (const kconfigEnv of [{ ARCH: 'x86_64', SRCARCH: 'x86' }, {}] as Array<Record<string, string>>) {
+			const other = await treeSources({ replace: { 'drivers/misc/fastrpc.c': text }, kconfigEnv });
+			expect(run(other).filter((f) => f.id === 'tristate-ifdef' && f.loc.file.endsWith('fastrpc.c'))).toEqual([]);
+		}
+	});
+
 	it('near misses: IS_REACHABLE, _MODULE, and #ifdef on a bool', async () => {
 		const s = await withCase('tristate-ok.c');
 		expect(run(s).filter((f) => f.id === 'tristate-ifdef' && f.loc.file.endsWith('fastrpc.c'))).toEqual([]);

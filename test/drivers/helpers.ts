@@ -24,8 +24,11 @@ export function cFiles(dir: string): string[] {
 	return listFiles(dir, (f) => f.endsWith('.c'));
 }
 
-/** The sources of the fixture tree, with an optional configuration and replacement texts. */
-export async function treeSources(opts: { config?: string; configText?: string; replace?: Record<string, string>; drop?: string[] } = {}): Promise<DriverSources> {
+/** The fixture tree is an arm64 tree: its Kconfig read for ARCH=arm64 (`arch/arm64/Kconfig`). */
+export const ARM64_ENV: Readonly<Record<string, string>> = { ARCH: 'arm64', SRCARCH: 'arm64' };
+
+/** The sources of the fixture tree, with an optional configuration and replacement texts (and the Kconfig variables, ARM64_ENV by default). */
+export async function treeSources(opts: { config?: string; configText?: string; replace?: Record<string, string>; drop?: string[]; kconfigEnv?: Readonly<Record<string, string>> } = {}): Promise<DriverSources> {
 	const fs = diskFileSystem();
 	const files = cFiles(join(TREE, 'drivers'))
 		.filter((p) => !(opts.drop ?? []).some((d) => p.endsWith(d)))
@@ -37,6 +40,7 @@ export async function treeSources(opts: { config?: string; configText?: string; 
 	return readDriverSources(await extractor(), {
 		files,
 		kconfigRoot: TREE,
+		kconfigEnv: opts.kconfigEnv ?? ARM64_ENV,
 		dirs: [join(TREE, 'drivers')],
 		...(configText !== undefined ? { config: { path: join(TREE, 'configs', opts.config ?? 'inline.config'), text: configText } } : {}),
 		fs,

@@ -12,7 +12,7 @@ import { REPO_ROOT } from '../harness/corpus';
 export interface Published {
 	uri: string;
 	version?: number;
-	diagnostics: Array<{ code?: string; message: string; source?: string; range: { start: { line: number; character: number } }; relatedInformation?: unknown[]; codeDescription?: { href: string }; data?: unknown; tags?: number[] }>;
+	diagnostics: Array<{ code?: string; message: string; severity?: number; source?: string; range: { start: { line: number; character: number } }; relatedInformation?: unknown[]; codeDescription?: { href: string }; data?: unknown; tags?: number[] }>;
 }
 
 export class TestClient {
@@ -25,9 +25,10 @@ export class TestClient {
 	readonly registrations: Array<{ method: string; registerOptions?: unknown }> = [];
 	private waiters: Array<() => void> = [];
 
-	constructor(args: string[] = [join(REPO_ROOT, 'dist/server.js'), '--stdio']) {
+	/** `env`: the server's environment (default this process's). */
+	constructor(args: string[] = [join(REPO_ROOT, 'dist/server.js'), '--stdio'], env?: NodeJS.ProcessEnv) {
 		if (!existsSync(args[0]!)) throw new Error(`${args[0]} is missing: run \`npm test\` (or \`node scripts/build.mjs\`) first`);
-		this.proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+		this.proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], ...(env ? { env } : {}) });
 		this.proc.stderr!.on('data', (d: Buffer) => this.logs.push(d.toString()));
 		this.connection = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
 		this.connection.onNotification('textDocument/publishDiagnostics', (p: Published) => this.push(() => this.published.push(p)));

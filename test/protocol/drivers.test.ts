@@ -5,10 +5,13 @@
  * watched-file events (changed and created files) re-read the driver sources and re-analyse the
  * open boards that used them; the server registers watchers for them.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chooseKernelArch } from '../../server/src/drivers/kconfig/arch';
+import { DriverWorkspace } from '../../server/src/lsp/drivers';
+import { nodeRuntime } from '../../server/src/lsp/node-runtime';
 import { REPO_ROOT } from '../harness/corpus';
 import { TestClient, uri, type Published } from './client';
 
@@ -134,5 +137,35 @@ describe('language server with driver sources', () => {
 		expect(pub.version).toBeUndefined();
 		expect(ids(pub)).toContain('tristate-ifdef:107');
 		expect(client.proc.exitCode).toBeNull();
+	});
+});
+
+describe('the driver sources\' Kconfig tree and the architecture', () => {
+	it('is read for the architecture of the open boards under its arch/<arch>/boot/dts; a board opened or closed that changes it makes the sources stale', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'iommu-lens-drivers-arch-'));
+		cpSync(join(REPO_ROOT, 'test/drivers/tree'), dir, { recursive: true });
+		// An architecture no host has: only the boards name it.
+		renameSync(join(dir, 'arch/arm64'), join(dir, 'arch/lens'));
+		const base = nodeRuntime();
+		const drivers = new DriverWorkspace({ ...base, kernelArch: (boards) => chooseKernelArch({ boards, machine: 'x86_64' }) });
+		await drivers.configure({ dirs: [join(dir, 'drivers/misc')], kconfig: dir });
+		const known = () => drivers.sources()?.kconfig?.symbols.has('ARM64_SMMU_TRACE');
+		expect(known()).toBe(false);
+		const board = join(dir, 'arch/lens/boot/dts/vendor/board.dts');
+		base.fs.overlay.set(board, '/dts-v1/;\n/ { };\n');
+		expect(drivers.changed(board)).toBe(true);
+		expect(known()).toBe(true);
+		// Another board of the same architecture changes nothing.
+		base.fs.overlay.set(join(dir, 'arch/lens/boot/dts/vendor/other.dts'), '/dts-v1/;\n/ { };\n');
+		expect(drivers.changed(join(dir, 'arch/lens/boot/dts/vendor/other.dts'))).toBe(false);
+		base.fs.overlay.delete(board);
+		base.fs.overlay.delete(join(dir, 'arch/lens/boot/dts/vendor/other.dts'));
+		expect(drivers.changed(board)).toBe(true);
+		expect(known()).toBe(false);
+		// The arch Kconfig is an input like the others.
+		base.fs.overlay.set(board, '/dts-v1/;\n/ { };\n');
+		drivers.changed(board);
+		expect(known()).toBe(true);
+		expect(drivers.reads(join(dir, 'arch/lens/Kconfig'))).toBe(true);
 	});
 });

@@ -6,18 +6,23 @@
  * an `of_device_id` compatible to the open boards work on it; its `bus-set-iommu` diagnostics relate
  * the nodes the open boards bind (re-published when a board changes); closing clears its diagnostics
  * and ends its analysis. A header a board reads (devicetree macros) is the board's, not loose; the
- * Kconfig trees kept are bounded (`MAX_KERNEL_TREES`).
+ * Kconfig trees kept are bounded (`MAX_KERNEL_TREES`). In a copy of test/drivers/tree: the Kconfig
+ * tree is read for the architecture of the open boards (`arch/$(SRCARCH)/Kconfig`), and arm-smmu.c
+ * opened alone reads the drivers its folder's Makefile builds (their `bus_set_iommu()` claims relate
+ * to its finding; an edit to one re-analyses it; only the siblings that may claim a bus are parsed,
+ * up to `MAX_SIBLING_TEXT`).
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LooseDrivers, MAX_KERNEL_TREES } from '../../server/src/lsp/loose-drivers';
+import { LooseDrivers, MAX_KERNEL_TREES, MAX_SIBLING_TEXT } from '../../server/src/lsp/loose-drivers';
 import { nodeRuntime } from '../../server/src/lsp/node-runtime';
 import type { Runtime } from '../../server/src/lsp/runtime';
 import { normaliseSettings } from '../../server/src/lsp/settings';
 import { AnalysisHost } from '../../server/src/lsp/workspace';
 import { TestClient, uri, type Published } from './client';
+import { REPO_ROOT } from '../harness/corpus';
 
 type Range = { start: { line: number; character: number }; end: { line: number; character: number } };
 type Diag = Published['diagnostics'][number];
@@ -263,6 +268,112 @@ describe('language server on C files outside the driver roots', () => {
 	});
 });
 
+describe('a loose C file of a kernel tree: the tree\'s architecture, and the drivers beside it', () => {
+	let client: TestClient;
+	let dir: string;
+	/** A copy of test/drivers/tree whose architecture is no host's (`arch/lens`), so only the open boards can name it. */
+	const tree = () => join(dir, 'linux');
+	const archC = () => join(tree(), 'drivers/misc/arch-tristate.c');
+	const archKconfig = () => join(tree(), 'arch/lens/Kconfig');
+	const board = () => join(tree(), 'arch/lens/boot/dts/vendor/board.dts');
+	const smmu = () => join(tree(), 'drivers/iommu/arm-smmu.c');
+	const rockchip = () => join(tree(), 'drivers/iommu/rockchip-iommu.c');
+	const smmuV3 = () => join(tree(), 'drivers/iommu/arm-smmu-v3.c');
+	const ids = (p: Published | undefined) => (p?.diagnostics ?? []).map((d) => `${d.code}:${d.range.start.line}`);
+	const related = (d: Diag | undefined) => (d?.relatedInformation ?? []) as Related[];
+	const publishedSince = (count: number, path: string) => client.published.slice(count).filter((p) => p.uri === uri(path)).at(-1);
+	const watched = (path: string) => void client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(path), type: 2 }] });
+	/** 0-based lines: the #ifdef of arch-tristate.c; arm-smmu.c's bus_set_iommu(&platform_bus_type) and rpmsg's; the other drivers' platform claims. */
+	const IFDEF = 5;
+	const SMMU_PLATFORM = 95;
+	const SMMU_RPMSG = 108;
+	const RK_PLATFORM = 160;
+	const V3_PLATFORM = 90;
+	const platformDiag = (p: Published | undefined) => p?.diagnostics.find((d) => d.code === 'bus-set-iommu' && d.range.start.line === SMMU_PLATFORM);
+	const claimers = (p: Published | undefined) => ((platformDiag(p)?.relatedInformation ?? []) as Related[]).map((r) => `${r.location.uri.slice(r.location.uri.lastIndexOf('/') + 1)}:${r.location.range.start.line}`);
+
+	beforeAll(async () => {
+		dir = mkdtempSync(join(tmpdir(), 'iommu-lens-lsp-loose-tree-'));
+		cpSync(join(REPO_ROOT, 'test/drivers/tree'), tree(), { recursive: true });
+		renameSync(join(tree(), 'arch/arm64'), join(tree(), 'arch/lens'));
+		cpSync(join(REPO_ROOT, 'test/drivers/cases/arch-tristate.c'), archC());
+		mkdirSync(join(tree(), 'arch/lens/boot/dts/vendor'), { recursive: true });
+		writeFileSync(board(), BOARD);
+		// No ARCH in the server's environment (it would win over the boards).
+		const env = { ...process.env };
+		delete env.ARCH;
+		client = new TestClient(undefined, env);
+		await client.initialize(dir, { settings: { kernel: '4.14' } }, { workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } } });
+	});
+	afterAll(async () => {
+		await client.stop();
+	});
+
+	it('reads arch/$(SRCARCH)/Kconfig for the architecture of the open boards of the tree; its files are inputs', async () => {
+		const text = readFileSync(archC(), 'utf8');
+		client.open(archC(), text, 1, 'c');
+		// The host's architecture: this tree has no Kconfig for it, so CONFIG_ARM64_SMMU_TRACE is unknown.
+		expect(ids(await client.waitFor(() => client.last(archC(), 1), 20_000, 'arch-tristate.c diagnostics'))).toEqual([]);
+		let count = client.published.length;
+		client.open(board(), BOARD);
+		const lens = await client.waitFor(() => publishedSince(count, archC()), 20_000, 'arch-tristate.c with the board open');
+		expect(ids(lens)).toEqual([`tristate-ifdef:${IFDEF}`]);
+		expect(related(lens.diagnostics[0]).map((r) => [r.location.uri, r.location.range.start.line, r.message])).toEqual([[uri(archKconfig()), 4, 'config ARM64_SMMU_TRACE is tristate']]);
+		// The architecture's Kconfig changes on disk: read again.
+		count = client.published.length;
+		const kconfigText = readFileSync(archKconfig(), 'utf8');
+		writeFileSync(archKconfig(), kconfigText.replace('\ttristate "Trace', '\tbool "Trace'));
+		watched(archKconfig());
+		expect(ids(await client.waitFor(() => publishedSince(count, archC()), 20_000, 'arch-tristate.c after the arch Kconfig change'))).toEqual([]);
+		count = client.published.length;
+		writeFileSync(archKconfig(), kconfigText);
+		watched(archKconfig());
+		expect(ids(await client.waitFor(() => publishedSince(count, archC()), 20_000, 'arch-tristate.c after the change back'))).toEqual([`tristate-ifdef:${IFDEF}`]);
+		// The board closes: the host's architecture again.
+		count = client.published.length;
+		client.close(board());
+		expect(ids(await client.waitFor(() => publishedSince(count, archC()), 20_000, 'arch-tristate.c after the board closed'))).toEqual([]);
+		client.close(archC());
+	});
+
+	it('arm-smmu.c opened alone reads the drivers its folder builds: rockchip-iommu.c and arm-smmu-v3.c claim the platform bus too', async () => {
+		client.open(smmu(), readFileSync(smmu(), 'utf8'), 1, 'c');
+		const pub = await client.waitFor(() => client.last(smmu(), 1), 20_000, 'arm-smmu.c diagnostics');
+		const platform = platformDiag(pub)!;
+		expect(platform.severity).toBe(2);
+		expect(platform.message).toContain('2 other scanned driver(s) claim the same bus');
+		expect(related(platform).map((r) => [r.location.uri, r.location.range.start.line, r.message])).toEqual([
+			[uri(rockchip()), RK_PLATFORM, 'rockchip-iommu.c also claims the platform bus (from its initcall)'],
+			[uri(smmuV3()), V3_PLATFORM, 'arm-smmu-v3.c also claims the platform bus (from probe)'],
+		]);
+		// No other driver claims the rpmsg bus: info.
+		expect(pub.diagnostics.find((d) => d.code === 'bus-set-iommu' && d.range.start.line === SMMU_RPMSG)?.severity).toBe(3);
+		// Findings only on the open file: none published on the siblings.
+		expect(client.last(rockchip())).toBeUndefined();
+		expect(client.last(smmuV3())).toBeUndefined();
+	});
+
+	it('a sibling edited in the editor, closed, or changed on disk re-analyses the loose file', async () => {
+		const rkText = readFileSync(rockchip(), 'utf8');
+		let count = client.published.length;
+		client.open(rockchip(), rkText.replace('ret = bus_set_iommu(&platform_bus_type, &rk_iommu_ops);', 'ret = 0;'), 1, 'c');
+		const edited = await client.waitFor(() => publishedSince(count, smmu()), 20_000, 'arm-smmu.c after rockchip-iommu.c was edited');
+		expect(claimers(edited)).toEqual([`arm-smmu-v3.c:${V3_PLATFORM}`]);
+		count = client.published.length;
+		client.close(rockchip());
+		const closed = await client.waitFor(() => publishedSince(count, smmu()), 20_000, 'arm-smmu.c after rockchip-iommu.c closed');
+		expect(claimers(closed)).toEqual([`rockchip-iommu.c:${RK_PLATFORM}`, `arm-smmu-v3.c:${V3_PLATFORM}`]);
+		count = client.published.length;
+		writeFileSync(smmuV3(), readFileSync(smmuV3(), 'utf8').replaceAll('bus_set_iommu(', 'bus_claim_none('));
+		watched(smmuV3());
+		const disk = await client.waitFor(() => publishedSince(count, smmu()), 20_000, 'arm-smmu.c after arm-smmu-v3.c changed on disk');
+		expect(claimers(disk)).toEqual([`rockchip-iommu.c:${RK_PLATFORM}`]);
+		expect(platformDiag(disk)?.severity).toBe(2);
+		expect(client.logs.join('\n')).not.toMatch(/failed|unhandled/);
+		expect(client.proc.exitCode).toBeNull();
+	});
+});
+
 describe('loose C files in the analysis host', () => {
 	it('an open C file is loose until it closes; a header a board reads is the board\'s', async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'iommu-lens-loose-host-'));
@@ -281,6 +392,65 @@ describe('loose C files in the analysis host', () => {
 		expect(host.loose.findings(join(dir, 'driver.c'), undefined).map((i) => `${i.id}:${i.span.start.line}`)).toEqual([`bus-set-iommu:${BUS_LINE}`]);
 		host.close(join(dir, 'driver.c'));
 		expect(host.loose.has(join(dir, 'driver.c'))).toBe(false);
+	});
+
+	it('reads the siblings of a file that calls bus_set_iommu(): only those whose text may claim a bus are parsed, a changed one alone again', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'iommu-lens-loose-siblings-'));
+		cpSync(join(REPO_ROOT, 'test/drivers/tree'), dir, { recursive: true });
+		const iommu = (f: string) => join(dir, 'drivers/iommu', f);
+		// A file the Makefile builds that names neither bus_set_iommu nor of_device_id: read, never parsed.
+		writeFileSync(iommu('iommu.c'), '// The IOMMU core (no driver here).\nint iommu_core;\n');
+		const base = nodeRuntime();
+		const extracted: string[] = [];
+		const runtime: Runtime = {
+			...base,
+			loadCExtractor: () => base.loadCExtractor().then((x) => ({ extract: (file: string, text: string) => (extracted.push(file.slice(dir.length + 1)), x.extract(file, text)) })),
+		};
+		const loose = new LooseDrivers(runtime);
+		await loose.ready();
+		const claimsOf = (file: string) => loose.findings(file, '4.14').filter((i) => i.id === 'bus-set-iommu' && i.span.start.line === 95).map((i) => [i.severity, i.related.map((r) => r.span.file.slice(dir.length + 1))]);
+		loose.track(iommu('arm-smmu.c'));
+		expect(claimsOf(iommu('arm-smmu.c'))).toEqual([['warning', ['drivers/iommu/rockchip-iommu.c', 'drivers/iommu/arm-smmu-v3.c']]]);
+		expect(extracted).toEqual(['drivers/iommu/arm-smmu.c', 'drivers/iommu/rockchip-iommu.c', 'drivers/iommu/arm-smmu-v3.c']);
+		// Findings only on the open file, and the sources' own diagnostics only its own.
+		expect(loose.findings(iommu('arm-smmu.c'), '4.14').every((i) => i.span.file === iommu('arm-smmu.c'))).toBe(true);
+		// A sibling changes: it alone is parsed again, and the loose files of its folder are named.
+		extracted.length = 0;
+		base.fs.overlay.set(iommu('rockchip-iommu.c'), readFileSync(iommu('rockchip-iommu.c'), 'utf8').replace('bus_set_iommu(&platform_bus_type', 'bus_set_iommu(&pci_bus_type'));
+		expect(loose.changed(iommu('rockchip-iommu.c'))).toEqual([iommu('arm-smmu.c')]);
+		expect(claimsOf(iommu('arm-smmu.c'))).toEqual([['warning', ['drivers/iommu/arm-smmu-v3.c']]]);
+		expect(extracted).toEqual(['drivers/iommu/rockchip-iommu.c']);
+		// A file that calls no bus_set_iommu() needs no siblings: none read for it.
+		extracted.length = 0;
+		const misc = join(dir, 'drivers/misc/fastrpc.c');
+		loose.track(misc);
+		loose.findings(misc, '4.14');
+		expect(extracted).toEqual(['drivers/misc/fastrpc.c']);
+	});
+
+	it(`parses up to ${MAX_SIBLING_TEXT} characters of siblings per folder, in link order: one beyond is left out`, async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'iommu-lens-loose-budget-'));
+		mkdirSync(join(dir, 'arch'), { recursive: true });
+		mkdirSync(join(dir, 'drivers/iommu'), { recursive: true });
+		writeFileSync(join(dir, 'Kconfig'), 'config DEMO_IOMMU\n\tbool\n');
+		writeFileSync(join(dir, 'drivers/iommu/Makefile'), 'obj-y += first.o big.o last.o demo-iommu.o\n');
+		for (const name of ['first', 'last']) writeFileSync(join(dir, `drivers/iommu/${name}.c`), DRIVER.replaceAll('demo', name));
+		// The claim comes first: the budget, not the text test, leaves it out.
+		writeFileSync(join(dir, 'drivers/iommu/big.c'), `${DRIVER.replaceAll('demo', 'big')}/*${' '.repeat(MAX_SIBLING_TEXT)}*/\n`);
+		writeFileSync(join(dir, 'drivers/iommu/demo-iommu.c'), DRIVER);
+		const base = nodeRuntime();
+		const extracted: string[] = [];
+		const runtime: Runtime = {
+			...base,
+			loadCExtractor: () => base.loadCExtractor().then((x) => ({ extract: (file: string, text: string) => (extracted.push(file.slice(file.lastIndexOf('/') + 1)), x.extract(file, text)) })),
+		};
+		const loose = new LooseDrivers(runtime);
+		await loose.ready();
+		const file = join(dir, 'drivers/iommu/demo-iommu.c');
+		loose.track(file);
+		const bus = loose.findings(file, '4.14').find((i) => i.id === 'bus-set-iommu');
+		expect(bus?.related.map((r) => r.span.file.slice(r.span.file.lastIndexOf('/') + 1))).toEqual(['first.c', 'last.c']);
+		expect(extracted).toEqual(['demo-iommu.c', 'first.c', 'last.c']);
 	});
 
 	it(`keeps ${MAX_KERNEL_TREES} Kconfig trees: beyond, the oldest no loose file uses is read again when needed`, async () => {

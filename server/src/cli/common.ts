@@ -34,7 +34,7 @@ export const KERNEL_OPTION: OptionSpec = { name: 'kernel', value: true, valueNam
 export const PROFILE_OPTION: OptionSpec = { name: 'profile', value: true, valueName: 'FILE', help: 'SoC profile (JSON: {"byCompatible": {...}, "byPath": {...}}) with IOMMU hardware parameters' };
 export const DRIVER_OPTIONS: OptionSpec[] = [
 	{ name: 'drivers', value: true, repeat: true, valueName: 'DIR', help: 'driver C sources (repeatable): their of_device_id tables, registrations and IOMMU/DMA calls replace the built-in driver table' },
-	{ name: 'kconfig', value: true, valueName: 'DIR', help: 'a tree with Kconfig files (Kconfig at its root) and Makefiles: symbol types, dependencies, link order' },
+	{ name: 'kconfig', value: true, valueName: 'DIR', help: 'a tree with Kconfig files (Kconfig at its root) and Makefiles: symbol types, dependencies, link order; arch/$(SRCARCH)/Kconfig for $ARCH, else the checked boards\' arch/<arch>/, else this machine\'s' },
 	{ name: 'config', value: true, valueName: 'FILE', help: 'a .config or defconfig fragment: which drivers are y, m or n' },
 ];
 

@@ -109,7 +109,7 @@ export function analyseJob(frontend: Frontend, fs: DiskFileSystem, job: BoardJob
 export interface WorkerInit {
 	iommuLensCheckWorker: true;
 	cwd: string;
-	drivers?: { dirs: string[]; kconfig?: string; config?: string };
+	drivers?: { dirs: string[]; kconfig?: string; config?: string; boardArch?: string };
 }
 
 export type WorkerReply = { index: number; result: BoardResult } | { index: number; error: string } | { ready: true } | { fatal: string };

@@ -20,6 +20,11 @@ export interface DriverInputs {
 	readonly config?: { readonly path: string; readonly text: string };
 	/** Extra Kconfig files given directly (`iommu-lens check drivers/rpmsg/Kconfig`). */
 	readonly kconfigFiles?: readonly string[];
+	/**
+	 * The variables of the Kconfig tree's `source` paths (`arch/$(SRCARCH)/Kconfig`): kbuild's `ARCH`
+	 * and `SRCARCH`, `kconfigEnv` in `kconfig/arch.ts`. Without them the arch Kconfig is not read.
+	 */
+	readonly kconfigEnv?: Readonly<Record<string, string>>;
 	readonly fs: FileSystem;
 	readonly list?: (dir: string) => readonly string[];
 }
@@ -36,9 +41,10 @@ export interface DriverSources {
 export function readDriverSources(extractor: CExtractor, inputs: DriverInputs): DriverSources {
 	const files = inputs.files.map((f) => extractor.extract(f.path, f.text));
 	let kconfig: KconfigModel | undefined;
-	if (inputs.kconfigRoot !== undefined) kconfig = parseKconfigTree({ root: inputs.kconfigRoot, fs: inputs.fs, ...(inputs.list ? { list: inputs.list } : {}) });
+	const env = inputs.kconfigEnv ? { env: inputs.kconfigEnv } : {};
+	if (inputs.kconfigRoot !== undefined) kconfig = parseKconfigTree({ root: inputs.kconfigRoot, fs: inputs.fs, ...(inputs.list ? { list: inputs.list } : {}), ...env });
 	for (const k of inputs.kconfigFiles ?? []) {
-		const extra = parseKconfigTree({ root: paths.dirname(k), top: k, fs: inputs.fs });
+		const extra = parseKconfigTree({ root: paths.dirname(k), top: k, fs: inputs.fs, ...env });
 		if (!kconfig) kconfig = extra;
 		else {
 			const symbols = new Map(kconfig.symbols);

@@ -5,11 +5,15 @@
  * Kconfig files, Makefiles, the configuration; also the paths it tried that did not exist) is an
  * input: a change to one of them (an open document's edit, a watched-file event) marks the sources
  * stale, and the next `sources()` reads them again, re-extracting only the C files whose text
- * changed. `generation` counts the reads; a board analysed with an older generation is stale.
+ * changed. `generation` counts the reads; a board analysed with an older generation is stale. The
+ * Kconfig tree is read for the kernel architecture `Runtime.kernelArch` gives (`ARCH`, else that of
+ * the open boards under the tree's `arch/<arch>/boot/dts`, else the host's): opening or closing a
+ * board that changes it makes the sources stale too.
  */
 import type { FileSystem } from '../base/source';
 import type { CExtractor } from '../drivers/c/extract';
 import type { CFileFacts } from '../drivers/c/types';
+import { archKey, boardsArch, kconfigEnv, type KernelArch } from '../drivers/kconfig/arch';
 import { readDriverSources, type DriverSources } from '../drivers/sources';
 import { analyseDriverSources, type ReportItem } from '../model/analysis';
 import type { Runtime } from './runtime';
@@ -21,6 +25,7 @@ export interface DriverPaths {
 }
 
 const C_FILE = /\.[ch]$/;
+const DEVICETREE = /\.(dts|dtsi|dtso|overlay)$/;
 
 export class DriverWorkspace {
 	private paths: DriverPaths | undefined;
@@ -31,6 +36,8 @@ export class DriverWorkspace {
 	private inputs = new Set<string>();
 	private cFiles: string[] | undefined;
 	private items: { kernel: string; items: ReportItem[] } | undefined;
+	/** The architecture (`archKey`) the Kconfig tree was last read for. */
+	private archRead: string | undefined;
 	/** Bumped whenever the sources become stale (the next read gives a new `DriverSources`). */
 	generation = 0;
 	/** A problem of the last read (an unreadable configuration), for the status. */
@@ -93,10 +100,13 @@ export class DriverWorkspace {
 			if (text === undefined) this.error = `iommuLens.config: cannot read ${p.config}`;
 			else config = { path: p.config, text };
 		}
+		const arch = this.arch();
+		this.archRead = arch ? archKey(arch) : undefined;
 		this.current = readDriverSources(cached, {
 			files,
 			dirs: p.dirs,
 			...(p.kconfig !== undefined ? { kconfigRoot: p.kconfig } : {}),
+			...(arch ? { kconfigEnv: kconfigEnv(arch) } : {}),
 			...(config ? { config } : {}),
 			fs,
 			list: (dir) => this.runtime.listDir(dir),
@@ -124,10 +134,16 @@ export class DriverWorkspace {
 	}
 
 	/**
-	 * `file` changed (an open document's edit, a watched-file event, `created` for a new or deleted
-	 * file). Returns true when the driver sources read it, i.e. when they are now stale.
+	 * `file` changed (an open document's edit, open or close, a watched-file event, `created` for a new
+	 * or deleted file). Returns true when the driver sources read it, or when it is a devicetree
+	 * document whose opening or closing changed the Kconfig tree's architecture, i.e. when they are
+	 * now stale.
 	 */
 	changed(file: string, created = false): boolean {
+		if (this.archChangedBy(file)) {
+			this.invalidate();
+			return true;
+		}
 		if (!this.reads(file)) return false;
 		if (created && C_FILE.test(file)) this.cFiles = undefined;
 		this.invalidate();
@@ -141,6 +157,19 @@ export class DriverWorkspace {
 		const key = kernel ?? '';
 		if (this.items?.kernel !== key) this.items = { kernel: key, items: analyseDriverSources(sources, kernel !== undefined ? { kernel } : {}) };
 		return this.items.items;
+	}
+
+	/** The architecture the configured Kconfig tree is read for now (undefined without one). */
+	private arch(): KernelArch | undefined {
+		const root = this.paths?.kconfig;
+		return root === undefined ? undefined : this.runtime.kernelArch(boardsArch(root, this.runtime.fs.overlay.keys()));
+	}
+
+	/** True when `file` (a devicetree document opened or closed) changed the architecture the read sources used. */
+	private archChangedBy(file: string): boolean {
+		if (!this.current || this.archRead === undefined || !DEVICETREE.test(file)) return false;
+		const arch = this.arch();
+		return arch !== undefined && archKey(arch) !== this.archRead;
 	}
 
 	private invalidate(): void {

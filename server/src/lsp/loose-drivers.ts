@@ -2,16 +2,23 @@
  * C files outside the driver sources, analysed on their own: an open `.c`/`.h` document that
  * `iommuLens.driverRoots` does not cover gets the C checks on its text alone, with no configuration.
  * Inside a kernel source tree (the folder above it with `Kconfig` and `arch/`: `Runtime.kconfigRoot`)
- * the checks also get that tree's Kconfig (so `tristate-ifdef` knows which symbols are tristate);
- * everywhere, the Makefile of the file's own folder (the symbol that builds it). Both are read through
- * the runtime's file system (open documents win over the disk), once per tree and per folder; every
- * file a read touched (also the paths it tried that did not exist, and the folders it listed for
- * Kconfig globs) is an input: `changed` drops what read a changed file and names the loose files to
- * analyse again. The C extractor is loaded with the first loose file. No LSP types here.
+ * the checks also get that tree's Kconfig (so `tristate-ifdef` knows which symbols are tristate),
+ * read for the architecture `Runtime.kernelArch` gives (`ARCH`, else that of the open boards under
+ * `arch/<arch>/boot/dts` of that tree, else the host's: `arch/$(SRCARCH)/Kconfig`), and, for a file
+ * that calls `bus_set_iommu()`, the facts of the other C files its folder's Makefile builds whose
+ * text names `bus_set_iommu` or `of_device_id` (the IOMMU drivers beside it that claim a bus too;
+ * only their facts: findings are reported on the open file alone). Everywhere, the Makefile of the
+ * file's own folder (the symbol that builds it). All are read through the runtime's file system (open
+ * documents win over the disk), once per tree, architecture and folder; every file a read touched
+ * (also the paths it tried that did not exist, and the folders it listed for Kconfig globs) is an
+ * input: `changed` drops what read a changed file (a sibling: only its own facts are read again) and
+ * names the loose files to analyse again, as it does when a board opened or closed changes a tree's
+ * architecture. The C extractor is loaded with the first loose file. No LSP types here.
  */
 import { paths, type FileSystem } from '../base/source';
 import type { CExtractor } from '../drivers/c/extract';
 import type { CFileFacts } from '../drivers/c/types';
+import { archKey, boardsArch, kconfigEnv } from '../drivers/kconfig/arch';
 import { evaluateConfig, type Configuration } from '../drivers/kconfig/config';
 import { parseKconfigTree, type KconfigModel } from '../drivers/kconfig/kconfig';
 import { parseMakefiles, type MakefileModel } from '../drivers/kconfig/makefile';
@@ -20,6 +27,9 @@ import { analyseDriverSources, type ReportItem } from '../model/analysis';
 import type { Runtime } from './runtime';
 
 const C_FILE = /\.[ch]$/;
+const DEVICETREE = /\.(dts|dtsi|dtso|overlay)$/;
+/** The cheap test before a sibling is parsed: only a file that may claim a bus or bind nodes matters to `bus-set-iommu`. */
+const SIBLING_TEXT = /\bbus_set_iommu\b|\bof_device_id\b/;
 
 /** True for the files this module analyses (`.c`, `.h`). */
 export const isCFile = (file: string): boolean => C_FILE.test(file);
@@ -34,6 +44,8 @@ interface Inputs {
 interface TreePart {
 	readonly kconfig: KconfigModel;
 	readonly configuration: Configuration;
+	/** The architecture it was read for (`archKey`). */
+	readonly arch: string;
 	readonly inputs: Inputs;
 }
 
@@ -43,11 +55,32 @@ interface FolderPart {
 	readonly inputs: Inputs;
 }
 
+/** One C file a folder's Makefile builds, as a sibling: its text and facts (both undefined when it is missing or the text test or the budget left it out). */
+interface Sibling {
+	readonly text: string | undefined;
+	readonly facts: CFileFacts | undefined;
+	/** Left out by `MAX_SIBLING_TEXT` (tried again when the folder's siblings are read again). */
+	readonly overBudget?: true;
+}
+
+/**
+ * The C files a folder's Makefile builds, read as siblings of the loose files there. Replaced (not
+ * changed) when read again, so that a loose file's composed sources can compare it by identity.
+ */
+interface SiblingsPart {
+	/** The Makefile part the list came from. */
+	readonly folder: FolderPart;
+	/** By file, in link order; the keys are the inputs (also the files that did not exist). */
+	readonly entries: ReadonlyMap<string, Sibling>;
+	/** Files changed since they were read: read again on the next use. */
+	readonly dirty: Set<string>;
+}
+
 interface Loose {
 	/** The text last extracted and its facts. */
 	extracted?: { readonly text: string; readonly facts: CFileFacts };
 	/** The sources last composed, with the parts they came from. */
-	sources?: { readonly facts: CFileFacts; readonly tree: TreePart | undefined; readonly folder: FolderPart; readonly value: DriverSources };
+	sources?: { readonly facts: CFileFacts; readonly tree: TreePart | undefined; readonly folder: FolderPart; readonly siblings: SiblingsPart | undefined; readonly value: DriverSources };
 	/** The findings of those sources, for a kernel version. */
 	items?: { readonly sources: DriverSources; readonly kernel: string; readonly value: ReportItem[] };
 }
@@ -57,6 +90,12 @@ let noConfiguration: Configuration | undefined;
 /** Kconfig trees kept (those of the kernel trees of open loose files, and a few more for files opened again). */
 export const MAX_KERNEL_TREES = 2;
 
+/**
+ * The sibling text parsed per folder (UTF-16 units; parsing C costs some milliseconds per kilobyte):
+ * in link order, a sibling that would go beyond it is left out (its claims are not seen).
+ */
+export const MAX_SIBLING_TEXT = 1024 * 1024;
+
 export class LooseDrivers {
 	private extractor: CExtractor | undefined;
 	private loading: Promise<void> | undefined;
@@ -65,6 +104,8 @@ export class LooseDrivers {
 	private readonly trees = new Map<string, TreePart>();
 	/** By folder. */
 	private readonly folders = new Map<string, FolderPart>();
+	/** By folder: the C files its Makefile builds, for the loose files there that call `bus_set_iommu()`. */
+	private readonly siblingParts = new Map<string, SiblingsPart>();
 
 	constructor(private readonly runtime: Runtime) {}
 
@@ -86,6 +127,7 @@ export class LooseDrivers {
 		if (!this.files.delete(file)) return false;
 		const used = new Set(this.tracked().map((f) => paths.dirname(f)));
 		for (const dir of [...this.folders.keys()]) if (!used.has(dir)) this.folders.delete(dir);
+		for (const dir of [...this.siblingParts.keys()]) if (!used.has(dir)) this.siblingParts.delete(dir);
 		return true;
 	}
 
@@ -99,18 +141,26 @@ export class LooseDrivers {
 	}
 
 	/**
-	 * `file` changed (an open document's edit or close, a watched-file event; `created` for a new or
-	 * deleted file): drops the Kconfig trees and Makefiles that read it. Returns the loose files whose
-	 * results may have changed (`file` itself when it is one).
+	 * `file` changed (an open document's edit, open or close, a watched-file event; `created` for a new
+	 * or deleted file): drops the Kconfig trees and Makefiles that read it, marks it to be read again
+	 * where it is a sibling, and drops the Kconfig trees whose architecture a devicetree document
+	 * opened or closed changed. Returns the loose files whose results may have changed (`file` itself
+	 * when it is one).
 	 */
 	changed(file: string, created = false): string[] {
 		const hit = (i: Inputs): boolean => i.files.has(file) || (created && i.dirs.has(paths.dirname(file)));
 		const roots = new Set<string>();
-		for (const [root, t] of this.trees) if (hit(t.inputs)) roots.add(root);
+		const board = DEVICETREE.test(file);
+		for (const [root, t] of this.trees) if (hit(t.inputs) || (board && t.arch !== this.archOf(root))) roots.add(root);
 		for (const r of roots) this.trees.delete(r);
 		const dirs = new Set<string>();
 		for (const [dir, f] of this.folders) if (hit(f.inputs)) dirs.add(dir);
 		for (const d of dirs) this.folders.delete(d);
+		for (const [dir, s] of this.siblingParts) {
+			if (!s.entries.has(file)) continue;
+			s.dirty.add(file);
+			dirs.add(dir);
+		}
 		return this.tracked().filter((f) => {
 			if (f === file || dirs.has(paths.dirname(f))) return true;
 			if (roots.size === 0) return false;
@@ -120,30 +170,40 @@ export class LooseDrivers {
 	}
 
 	/**
-	 * The driver sources of a loose file alone: its facts, its kernel tree's Kconfig (without a
-	 * configuration) and its folder's Makefile. Undefined when the file is not loose or the extractor
-	 * is not loaded yet (`ready`).
+	 * The driver sources of a loose file: its facts (first), its kernel tree's Kconfig (without a
+	 * configuration), its folder's Makefile and, in a kernel tree when it calls `bus_set_iommu()`, the
+	 * facts of the other C files that Makefile builds (those that may claim a bus). Undefined when the
+	 * file is not loose or the extractor is not loaded yet (`ready`).
 	 */
 	sources(file: string): DriverSources | undefined {
 		const loose = this.files.get(file);
 		if (!loose || !this.extractor) return undefined;
+		const dir = paths.dirname(file);
 		const text = this.runtime.fs.readFile(file) ?? '';
-		if (loose.extracted?.text !== text) loose.extracted = { text, facts: this.extractor.extract(file, text) };
+		if (loose.extracted?.text !== text) {
+			// The same text read as a sibling of another loose file: its facts are those.
+			const sibling = this.siblingParts.get(dir)?.entries.get(file);
+			loose.extracted = { text, facts: sibling?.text === text && sibling.facts ? sibling.facts : this.extractor.extract(file, text) };
+		}
 		const facts = loose.extracted.facts;
 		const root = this.runtime.kconfigRoot(file);
 		const tree = root !== undefined ? this.tree(root) : undefined;
-		const folder = this.folder(paths.dirname(file));
+		const folder = this.folder(dir);
+		// Only a file that claims a bus needs the others that may claim it (`bus-set-iommu`).
+		const siblings = root !== undefined && facts.busSetIommu.length > 0 ? this.siblings(dir, folder) : undefined;
 		const last = loose.sources;
-		if (last && last.facts === facts && last.tree === tree && last.folder === folder) return last.value;
+		if (last && last.facts === facts && last.tree === tree && last.folder === folder && last.siblings === siblings) return last.value;
+		const others: CFileFacts[] = [];
+		for (const [f, s] of siblings?.entries ?? []) if (f !== file && s.facts) others.push(s.facts);
 		// `readDriverSources` composed from cached parts: the Kconfig tree of a kernel is read once, not per edit.
 		const value: DriverSources = {
-			files: [facts],
+			files: [facts, ...others],
 			...(tree ? { kconfig: tree.kconfig } : {}),
 			configuration: tree?.configuration ?? (noConfiguration ??= evaluateConfig(undefined, undefined)),
 			makefiles: folder.makefiles,
 			diagnostics: facts.diagnostics,
 		};
-		loose.sources = { facts, tree, folder, value };
+		loose.sources = { facts, tree, folder, siblings, value };
 		return value;
 	}
 
@@ -153,8 +213,9 @@ export class LooseDrivers {
 	}
 
 	/**
-	 * The C-side findings of a loose file (the C checks on it alone) and its own C diagnostics, those
-	 * that lie in the file; cached until its text, its tree or the kernel version changes.
+	 * The C-side findings of a loose file (the C checks on its sources) and its own C diagnostics, those
+	 * that lie in the file (not its siblings'); cached until its text, its tree, its siblings or the
+	 * kernel version changes.
 	 */
 	findings(file: string, kernel: string | undefined): ReportItem[] {
 		const sources = this.sources(file);
@@ -178,16 +239,26 @@ export class LooseDrivers {
 		};
 	}
 
+	/** The architecture (`archKey`) the Kconfig tree at `root` is read for now. */
+	private archOf(root: string): string {
+		return archKey(this.runtime.kernelArch(boardsArch(root, this.runtime.fs.overlay.keys())));
+	}
+
 	private tree(root: string): TreePart {
+		const arch = this.runtime.kernelArch(boardsArch(root, this.runtime.fs.overlay.keys()));
 		let t = this.trees.get(root);
+		if (t && t.arch !== archKey(arch)) {
+			this.trees.delete(root);
+			t = undefined;
+		}
 		if (!t) {
 			const inputs: Inputs = { files: new Set(), dirs: new Set() };
 			const list = (dir: string): readonly string[] => {
 				inputs.dirs.add(dir);
 				return this.runtime.listDir(dir);
 			};
-			const kconfig = parseKconfigTree({ root, fs: this.reader(inputs), list });
-			t = { kconfig, configuration: evaluateConfig(kconfig, undefined), inputs };
+			const kconfig = parseKconfigTree({ root, fs: this.reader(inputs), list, env: kconfigEnv(arch) });
+			t = { kconfig, configuration: evaluateConfig(kconfig, undefined), arch: archKey(arch), inputs };
 			this.trees.set(root, t);
 			// A kernel's Kconfig tree is some megabytes: beyond the bound, the oldest that no loose file uses goes.
 			if (this.trees.size > MAX_KERNEL_TREES) {
@@ -211,5 +282,43 @@ export class LooseDrivers {
 			this.folders.set(dir, f);
 		}
 		return f;
+	}
+
+	/**
+	 * The C files the Makefile of `dir` builds (`folder`), as siblings: each read through the overlay
+	 * and, when its text names `bus_set_iommu` or `of_device_id`, extracted (in link order, up to
+	 * `MAX_SIBLING_TEXT`). Cached per folder; after a change only the changed files are read again (a
+	 * text already extracted, here or as a loose file, is not extracted again).
+	 */
+	private siblings(dir: string, folder: FolderPart): SiblingsPart {
+		const last = this.siblingParts.get(dir);
+		if (last && last.folder === folder && last.dirty.size === 0) return last;
+		const extractor = this.extractor as CExtractor;
+		const entries = new Map<string, Sibling>();
+		let parsed = 0;
+		for (const file of folder.makefiles.files.keys()) {
+			const old = last?.entries.get(file);
+			if (old && !last?.dirty.has(file) && !old.overBudget && parsed + (old.text?.length ?? 0) <= MAX_SIBLING_TEXT) {
+				parsed += old.text?.length ?? 0;
+				entries.set(file, old);
+				continue;
+			}
+			const text = this.runtime.fs.readFile(file);
+			if (text === undefined || !SIBLING_TEXT.test(text)) {
+				entries.set(file, { text: undefined, facts: undefined });
+				continue;
+			}
+			if (parsed + text.length > MAX_SIBLING_TEXT) {
+				entries.set(file, { text: undefined, facts: undefined, overBudget: true });
+				continue;
+			}
+			parsed += text.length;
+			const own = this.files.get(file)?.extracted;
+			const facts = old?.text === text && old.facts ? old.facts : own?.text === text ? own.facts : extractor.extract(file, text);
+			entries.set(file, { text, facts });
+		}
+		const part: SiblingsPart = { folder, entries, dirty: new Set() };
+		this.siblingParts.set(dir, part);
+		return part;
 	}
 }

@@ -1,5 +1,5 @@
 /**
- * The language server on Node: the runtime (disk, kernel trees, the C extractor) and the process entry
+ * The language server on Node: the runtime (disk, kernel trees and their architecture, the C extractor) and the process entry
  * shared by `dist/server.js` and `iommu-lens lsp`: stdio with `--stdio`, Node IPC otherwise.
  */
 import { existsSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { createConnection, IPCMessageReader, IPCMessageWriter, ProposedFeatures,
 import { loadCExtractor, loadSyntaxRuntime } from '../node/c-extractor';
 import { diskFileSystem } from '../node/disk-fs';
 import { findingDocUri } from '../node/finding-docs';
-import { findKconfigRoot, findKernelTree } from '../node/kernel-tree';
+import { findKconfigRoot, findKernelTree, kernelArch } from '../node/kernel-tree';
 import { listDir, listFiles } from '../node/list-files';
 import type { Runtime } from './runtime';
 import { startServer } from './server';
@@ -41,6 +41,7 @@ export function nodeRuntime(options: { tuneHeap?: boolean } = {}): Runtime {
 			if (!kconfigRoots.has(dir)) kconfigRoots.set(dir, findKconfigRoot(file));
 			return kconfigRoots.get(dir);
 		},
+		kernelArch: (boards) => kernelArch(boards),
 		loadCExtractor,
 		loadDevicetreeGrammar: () => loadSyntaxRuntime().then((r) => r.grammar('devicetree'), () => undefined),
 		listDriverFiles: (dir) => listFiles(dir, (p) => p.endsWith('.c') || p.endsWith('.h')),

@@ -1,10 +1,11 @@
 /**
  * What the language server needs from its platform, injected into `startServer` (house style §2b):
  * the file system with the open-document overlay, file listing, kernel-tree detection (for boards and
- * for C files) and the C fact extractor. `node-runtime.ts` is the Node implementation.
+ * for C files), the kernel architecture a Kconfig tree is read for, and the C fact extractor. `node-runtime.ts` is the Node implementation.
  */
 import type { FileSystem } from '../base/source';
 import type { CExtractor } from '../drivers/c/extract';
+import type { KernelArch } from '../drivers/kconfig/arch';
 import type { Grammar } from '../syntax/parser';
 
 export interface Runtime {
@@ -17,6 +18,12 @@ export interface Runtime {
 	kernelTree(file: string): { includePaths: string[]; boardsRoot: string | undefined } | undefined;
 	/** The top of the kernel source tree around a C file (the folder with `Kconfig` and `arch/`): the root of its Kconfig tree. */
 	kconfigRoot(file: string): string | undefined;
+	/**
+	 * The architecture a kernel tree's Kconfig is read for (its `arch/$(SRCARCH)/Kconfig`), in kbuild's
+	 * order: the process's `ARCH` environment variable, else `boards` (the architecture of the open
+	 * boards of that tree, `boardsArch`), else the host's.
+	 */
+	kernelArch(boards: string | undefined): KernelArch;
 	/** The C fact extractor (loaded once; the driver sources are read through `fs`, so open documents win). */
 	loadCExtractor(): Promise<CExtractor>;
 	/** The devicetree grammar for the syntax of open documents (outline, folding); undefined when it cannot load. */

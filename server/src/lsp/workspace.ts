@@ -157,7 +157,8 @@ export class AnalysisHost {
 	 * An open document's text (new or edited). `drivers`: the driver sources read it. `sameTokens`:
 	 * the edit kept every token in place (comments, trailing blanks), so the analyses that read the
 	 * file stand and are carried over to the new version instead of being redone. `loose`: the loose
-	 * C files to analyse again (the file itself when it is one, those whose Kconfig tree or Makefile read it).
+	 * C files to analyse again (the file itself when it is one, those whose Kconfig tree, Makefile or
+	 * siblings read it, those of a kernel tree whose architecture an opened board changes).
 	 */
 	open(file: string, text: string, version: number): { drivers: boolean; sameTokens: boolean; loose: string[] } {
 		const before = this.runtime.fs.overlay.get(file);

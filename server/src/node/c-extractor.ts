@@ -1,14 +1,17 @@
 /**
  * Loads the C fact extractor for the command line: the tree-sitter runtime and the C grammar (beside
  * the bundle in dist/, or in the repository's grammars/ when run from source) and the
- * `driver-facts.scm` query; and reads `--drivers` folders into `DriverInputs`.
+ * `driver-facts.scm` query; and reads `--drivers` folders into `DriverInputs` (the Kconfig tree for
+ * the architecture `kernelArch` picks).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createCExtractor, type CExtractor } from '../drivers/c/extract';
 import { readDriverSources, type DriverSources } from '../drivers/sources';
 import { loadParserRuntime, type ParserRuntime } from '../syntax/parser';
+import { kconfigEnv } from '../drivers/kconfig/arch';
 import { diskFileSystem } from './disk-fs';
+import { kernelArch } from './kernel-tree';
 import { listDir, listFiles } from './list-files';
 
 function grammarDir(): string {
@@ -50,6 +53,11 @@ export interface DriverPaths {
 	readonly files?: readonly string[];
 	readonly kconfig?: string;
 	readonly config?: string;
+	/**
+	 * The architecture of the boards checked with these sources, when they lie in the `--kconfig`
+	 * tree and agree on one (`boardsArch`): the Kconfig tree's `SRCARCH` unless `ARCH` is set.
+	 */
+	readonly boardArch?: string;
 }
 
 /** Reads the driver sources from disk (paths absolute or relative to `cwd`). Throws on an unreadable `--config`. */
@@ -73,6 +81,7 @@ export async function readDriverSourcesFromDisk(p: DriverPaths, cwd: string): Pr
 		...(p.kconfig !== undefined ? { kconfigRoot: resolve(cwd, p.kconfig) } : {}),
 		...(kconfigFiles.length ? { kconfigFiles } : {}),
 		...(config ? { config } : {}),
+		kconfigEnv: kconfigEnv(kernelArch(p.boardArch)),
 		fs,
 		list: listDir,
 	});

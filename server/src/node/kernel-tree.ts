@@ -12,10 +12,13 @@
  * The cpp defines are always the kernel's `-undef -D__DTS__`; dtc's `/include/` search uses the
  * board's folder and the same include folders.
  *
- * For C sources, `findKconfigRoot` finds the top of the kernel source tree (its Kconfig tree's root).
+ * For C sources, `findKconfigRoot` finds the top of the kernel source tree (its Kconfig tree's root),
+ * and `kernelArch` the architecture its Kconfig tree is read for (`arch/$(SRCARCH)/Kconfig`).
  */
 import { existsSync, statSync } from 'node:fs';
+import { machine } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
+import { chooseKernelArch, type KernelArch } from '../drivers/kconfig/arch';
 
 export interface KernelTree {
 	layout: 'kernel-prefixes' | 'kernel' | 'dts-rebasing';
@@ -76,6 +79,19 @@ export function findKconfigRoot(file: string): string | undefined {
 		dir = parent;
 	}
 }
+
+/**
+ * The architecture a kernel tree's Kconfig is read for, as kbuild picks it: the process's `ARCH`
+ * environment variable when set (exported for cross builds), else `boards` (the architecture of the
+ * devicetree boards the user works on in that tree, when known), else this machine's (`uname -m`
+ * mapped as kbuild's `SUBARCH`).
+ */
+export function kernelArch(boards?: string): KernelArch {
+	hostMachine ??= machine();
+	return chooseKernelArch({ env: process.env.ARCH, boards, machine: hostMachine });
+}
+
+let hostMachine: string | undefined;
 
 /** The kernel's cpp defines for devicetree sources (`-undef` is implied: nothing else is predefined). */
 export const KERNEL_DTS_DEFINES: ReadonlyArray<{ name: string; value?: string }> = [{ name: '__DTS__' }];

@@ -1,6 +1,7 @@
 /** `iommu-lens check`: every finding of the front-end and the emulator, for one board, several, or a whole tree. */
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { boardsArch } from '../../drivers/kconfig/arch';
 import { analyseDriverSources, type ReportItem } from '../../model/analysis';
 import { readDriverSourcesFromDisk } from '../../node/c-extractor';
 import { diskFileSystem } from '../../node/disk-fs';
@@ -104,8 +105,8 @@ export function check(argv: readonly string[], io: Io): number | Promise<number>
 		io.out(`${CHECK_HELP}\n`);
 		return EXIT_OK;
 	}
-	const drivers = driverArgs(args);
-	if (args.positionals.length > 0 && args.positionals.every(isDriverSourcePath)) return checkDriverFiles(args.positionals, drivers, args, io);
+	const driverOptions = driverArgs(args);
+	if (args.positionals.length > 0 && args.positionals.every(isDriverSourcePath)) return checkDriverFiles(args.positionals, driverOptions, args, io);
 	if (args.positionals.length === 0) throw new UsageError('check needs BOARD.dts');
 	const set = settings(args, io);
 	const kernel = kernelArg(args);
@@ -140,6 +141,9 @@ export function check(argv: readonly string[], io: Io): number | Promise<number>
 		}
 	}
 	const unique = [...new Set(boards)];
+	// The Kconfig tree is read for the architecture of the boards in it (unless ARCH is set).
+	const boardArch = driverOptions?.kconfig !== undefined ? boardsArch(resolve(io.cwd, driverOptions.kconfig), unique) : undefined;
+	const drivers = driverOptions && boardArch !== undefined ? { ...driverOptions, boardArch } : driverOptions;
 	const boardJobs: BoardJob[] = unique.map((file) => ({
 		file,
 		options: boardOptions(args, file, io.cwd),

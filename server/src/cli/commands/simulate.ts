@@ -1,5 +1,7 @@
 /** `iommu-lens simulate`: the probe-order simulation of a board, with what-ifs. */
+import { resolve } from 'node:path';
 import { probe, scenario as scenarios } from '../../../../emulator/src';
+import { boardsArch } from '../../drivers/kconfig/arch';
 import { createFrontend } from '../../model/board';
 import { analyseBoard } from '../../model/analysis';
 import { readDriverSourcesFromDisk } from '../../node/c-extractor';
@@ -127,7 +129,10 @@ export function simulate(argv: readonly string[], io: Io): number | Promise<numb
 	const whatIf = parseWhatIfs(args.values.get('what-if') ?? []);
 	const opened = openBoard(io, given);
 	if (!opened) return EXIT_USAGE;
-	const drivers = driverArgs(args);
+	const driverOptions = driverArgs(args);
+	// The Kconfig tree is read for the architecture of the board when it lies in it (unless ARCH is set).
+	const boardArch = driverOptions?.kconfig !== undefined ? boardsArch(resolve(io.cwd, driverOptions.kconfig), [opened.file]) : undefined;
+	const drivers = driverOptions && boardArch !== undefined ? { ...driverOptions, boardArch } : driverOptions;
 	const run = (sources?: Awaited<ReturnType<typeof readDriverSourcesFromDisk>>): number => {
 	const analysis = analyseBoard(createFrontend(opened.fs), opened.file, { ...boardOptions(args, opened.file, io.cwd), ...(kernel ? { kernel } : {}), whatIf, ...(sources ? { drivers: sources } : {}) });
 	const { result, errors } = analysis.simulation;

@@ -2,7 +2,9 @@
  * Kconfig files: `config`/`menuconfig` symbols with their type, prompt, `depends on` (including the
  * enclosing `if`/`menu` dependencies), `select`/`imply` (with `if`), `default` (with `if`) and
  * `def_bool`/`def_tristate`, across `source`d files (paths relative to the tree root, `$(srctree)/`
- * accepted, `rsource` relative to the current file, `osource` optional, globs when a lister is given).
+ * accepted, `rsource` relative to the current file, `osource` optional, globs when a lister is given,
+ * `$(VAR)` and `$VAR` from `env`: kbuild's `ARCH` and `SRCARCH`, see `arch.ts`; a `source` line with
+ * a variable `env` lacks is a diagnostic, not a path tried).
  * Help texts are skipped by indentation, as the kconfig lexer does.
  */
 import { lineStarts, paths, positionAt, type Diagnostic, type FileSystem, type Span } from '../../base/source';
@@ -56,19 +58,40 @@ export function parseKconfigTree(options: KconfigOptions): KconfigModel {
 	const files: string[] = [];
 	const diagnostics: Diagnostic[] = [];
 	const top = options.top ?? paths.join(options.root, 'Kconfig');
-	const visit = (file: string, inherited: Expr[], from?: Span, optional = false): void => {
+	/** `how`: the `source` line and its variables' values, when the path came from variables. */
+	const visit = (file: string, inherited: Expr[], from?: Span, optional = false, how?: string): void => {
 		if (files.includes(file)) return;
 		const text = options.fs.readFile(file);
 		if (text === undefined) {
-			if (!optional) diagnostics.push({ severity: 'warning', code: 'kconfig-missing-source', message: `cannot read Kconfig file ${file}`, span: from ?? { file, start: { line: 0, col: 0 }, end: { line: 0, col: 0 } } });
+			if (!optional) diagnostics.push({ severity: 'warning', code: 'kconfig-missing-source', message: `cannot read Kconfig file ${file}${how ? ` (${how})` : ''}`, span: from ?? { file, start: { line: 0, col: 0 }, end: { line: 0, col: 0 } } });
 			return;
 		}
 		files.push(file);
 		parseFile(file, text, inherited);
 	};
+	/**
+	 * The variables of a `source` path: `$(VAR)`, and `$VAR` as Kconfig before 4.18 wrote it
+	 * (`source "arch/$SRCARCH/Kconfig"`). `$(srctree)` is the root. Those `env` lacks stay as written
+	 * and are listed in `unknown`; `used` gives the values of the others (for messages).
+	 */
+	const expandVars = (raw: string): { path: string; unknown: string[]; used: string[] } => {
+		const unknown: string[] = [];
+		const used: string[] = [];
+		const path = raw.replace(/\$\((\w+)\)|\$(\w+)/g, (whole: string, a: string | undefined, b: string | undefined) => {
+			const v = (a ?? b) as string;
+			if (v === 'srctree') return '';
+			const value = options.env?.[v];
+			if (value === undefined) {
+				if (!unknown.includes(whole)) unknown.push(whole);
+				return whole;
+			}
+			if (!used.includes(`${v}=${value}`)) used.push(`${v}=${value}`);
+			return value;
+		});
+		return { path, unknown, used };
+	};
 	const expandPath = (raw: string, file: string, relative: boolean): string[] => {
-		let p = raw.replace(/\$\((\w+)\)/g, (_, v: string) => (v === 'srctree' ? '' : (options.env?.[v] ?? `$(${v})`))).replace(/^\/+/, '');
-		if (raw.startsWith('$(srctree)')) p = p.replace(/^\/+/, '');
+		const p = expandVars(raw).path.replace(/^\/+/, '');
 		const full = relative ? paths.join(paths.dirname(file), p) : paths.join(options.root, p);
 		if (!/[*?[]/.test(full)) return [full];
 		if (!options.list) return [];
@@ -174,10 +197,18 @@ export function parseKconfigTree(options: KconfigOptions): KconfigModel {
 				case 'osource':
 				case 'orsource': {
 					const target = unquote(rest);
+					const optional = kw.startsWith('o');
+					sym = undefined;
+					// A variable the environment lacks (kbuild sets ARCH and SRCARCH): not a path to try.
+					const vars = expandVars(target);
+					if (vars.unknown.length > 0) {
+						diagnostics.push({ severity: optional ? 'info' : 'warning', code: 'kconfig-missing-source', message: `${kw} "${target}": ${vars.unknown.join(', ')} ${vars.unknown.length > 1 ? 'are' : 'is'} not set, so this file is not read`, span: span() });
+						continue;
+					}
+					const how = vars.used.length > 0 ? `${kw} "${target}" with ${vars.used.join(', ')}` : undefined;
 					const list = expandPath(target, file, kw === 'rsource' || kw === 'orsource');
 					if (list.length === 0 && /[*?[]/.test(target) && !options.list) diagnostics.push({ severity: 'info', code: 'kconfig-glob-skipped', message: `source "${target}": globs need a directory lister; skipped`, span: span() });
-					for (const f of list) visit(f, current(), span(), kw.startsWith('o') || /[*?[]/.test(target));
-					sym = undefined;
+					for (const f of list) visit(f, current(), span(), optional || /[*?[]/.test(target), how);
 					continue;
 				}
 			}
