@@ -14,12 +14,14 @@
 // in code after a pause is analysed at once; one inside a burst waits for the 150 ms debounce.
 // Options: --edits N (default 30), --idle MS (quiet time before the idle RSS, default 4000),
 // --all-boards [--boards N: only the first N arm64 boards], --only N (run section N only),
-// --server PATH (another build's server.js, to compare builds interleaved); the environment's
-// LSP_BENCH_NODE_ARGS are given to the server's node (e.g. --cpu-prof).
+// --server PATH (another build's server.js, to compare builds interleaved). The server's node is
+// started with --expose-gc, as the VS Code extension starts it (the server then collects while the
+// user is idle); the environment's LSP_BENCH_NODE_ARGS replace that (e.g. '--expose-gc --cpu-prof',
+// or '--no-expose-gc' for a server started as other editors may start it).
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CORPUS, corpusBoards, REPO } from './util.mjs';
 
@@ -35,13 +37,14 @@ const IDLE_WAIT_MS = arg('idle', 4000);
 const ONLY = arg('only', 0);
 const serverIdx = process.argv.indexOf('--server');
 const SERVER = serverIdx > 0 ? process.argv[serverIdx + 1] : join(REPO, 'dist/server.js');
+const NODE_ARGS = (process.env.LSP_BENCH_NODE_ARGS ?? '--expose-gc').split(' ').filter(Boolean);
 const uri = (p) => pathToFileURL(p).href;
 const qcom = join(CORPUS, 'src/arm64/qcom');
 const SOC = join(qcom, 'sdm845.dtsi');
 const DB845C = join(qcom, 'sdm845-db845c.dts');
 
 function startServer() {
-	const proc = spawn(process.execPath, [...(process.env.LSP_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+	const proc = spawn(process.execPath, [...NODE_ARGS, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
 	const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
 	const waiters = new Map();
 	let lastPublish = performance.now();
@@ -195,6 +198,7 @@ function report(name, times, note = '') {
 	console.log(`  ${name}: median ${ms(pct(times, 50))}, p95 ${ms(pct(times, 95))}, max ${ms(Math.max(...times))} (n=${times.length}${note})`);
 }
 
+console.log(`lsp: the server runs as node ${[...NODE_ARGS, relative(REPO, SERVER)].join(' ')} --stdio`);
 if (!ONLY || ONLY === 1) {
 	console.log('lsp: sdm845.dtsi in the sdm845-db845c context');
 	const s = startServer();

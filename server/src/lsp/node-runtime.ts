@@ -51,7 +51,7 @@ export function nodeRuntime(options: { tuneHeap?: boolean } = {}): Runtime {
 		pathToUri: (p) => pathToFileURL(p).href,
 		resolvePath: (base, rel) => (isAbsolute(rel) ? rel : resolve(base, rel)),
 		now: () => performance.now(),
-		...(options.tuneHeap ? { collectGarbage: idleCollector() } : {}),
+		...(options.tuneHeap ? idleCollector() : {}),
 	};
 }
 
@@ -61,14 +61,19 @@ const HEAP_GROWING_PERCENT = 100;
 /** The heap may grow this much (bytes) over what the last collection left before an idle collection runs. */
 const GC_GROWTH = 32 * 1024 * 1024;
 
+type Gc = (options?: { type?: 'major' | 'minor' }) => void;
+
 /**
- * A full collection on demand, when the process was started with `--expose-gc` (the VS Code client
- * starts the server so): Node collects the old generation only under allocation pressure and keeps
- * the pages it grew into, so after analyses the process holds several times its live heap.
- * Collected while the user is idle, V8 unmaps the free pages. Without the flag, only the growth
- * factor below applies (the server never evaluates code to reach V8's `gc`).
+ * Collections on demand, while the user is idle, when the process was started with `--expose-gc`
+ * (the VS Code client starts the server so; the server never evaluates code to reach V8's `gc`). A
+ * full one: Node collects the old generation only
+ * under allocation pressure and keeps the pages it grew into, so after analyses the process holds
+ * several times its live heap; collected while idle, V8 unmaps the free pages. Minor ones: an
+ * analysis leaves its results (the board's tree, several MB) in the young generation, and the
+ * collections that move them would otherwise fall inside the next analysis or hover. Without a `gc`,
+ * only the growth factor below applies.
  */
-function idleCollector(): (() => void) | undefined {
+function idleCollector(): Pick<Runtime, 'collectGarbage' | 'collectYoung'> {
 	try {
 		// V8 lets the old generation grow up to 4× what its last full collection kept when allocation is
 		// fast (an analysis per keystroke is): 2× bounds the memory (the whole-corpus benchmark: some
@@ -77,13 +82,21 @@ function idleCollector(): (() => void) | undefined {
 	} catch {
 		// An engine without the flag: V8's own heuristics.
 	}
-	const gc = (globalThis as { gc?: () => void }).gc;
-	if (typeof gc !== 'function') return undefined;
+	const gc = (globalThis as { gc?: unknown }).gc;
+	if (typeof gc !== 'function') return {};
 	let after = process.memoryUsage().heapUsed;
-	return () => {
-		if (process.memoryUsage().heapUsed < after + GC_GROWTH) return;
-		gc();
-		after = process.memoryUsage().heapUsed;
+	return {
+		collectGarbage: () => {
+			if (process.memoryUsage().heapUsed < after + GC_GROWTH) return;
+			(gc as Gc)();
+			after = process.memoryUsage().heapUsed;
+		},
+		collectYoung: () => {
+			// The first moves the survivors within the young generation, where they would still take half
+			// of it; the second promotes them (whole pages, about a millisecond): the next analysis has all of it.
+			(gc as Gc)({ type: 'minor' });
+			(gc as Gc)({ type: 'minor' });
+		},
 	};
 }
 

@@ -44,4 +44,9 @@ export interface Runtime {
 	 * the process gives memory back while the user is idle. Optional: a no-op where unavailable.
 	 */
 	collectGarbage?(): void;
+	/**
+	 * Collects the young generation now (a minor collection), while the user is idle: what an analysis
+	 * left is moved then, not by a collection inside the next analysis or hover. Optional.
+	 */
+	collectYoung?(): void;
 }

@@ -63,6 +63,11 @@ export const DEBOUNCE_MS = 150;
  * behind them.
  */
 export const BACKGROUND_DEBOUNCE_MS = 1000;
+/**
+ * This long after a fresh analysis's publish, when no analysis waits or runs, the young generation is
+ * collected (`Runtime.collectYoung`): what the analysis left is moved then, not inside the next one.
+ */
+export const YOUNG_GC_MS = 50;
 /** Nothing pending for this long: collect garbage (see `Runtime.collectGarbage`). */
 export const IDLE_GC_MS = 1500;
 
@@ -276,10 +281,22 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 				]),
 			);
 		}
+		// Once the requests that came with the publish (a hover on the new results) are answered.
+		setTimeout(() => run([['young generation', collectYoungIfIdle]]), YOUNG_GC_MS);
 		// Once typing pauses: a keystroke that comes meanwhile makes this snapshot stale, and its edit's
 		// analysis does not wait behind work for a snapshot about to be replaced.
 		setTimeout(() => run([['attach simulation', () => snapshot.attach()]]), DEBOUNCE_MS);
 		idleSoon();
+	}
+
+	/**
+	 * A minor collection when no analysis waits or runs: what the last analysis and its hover
+	 * preparation left in the young generation (the board's new tree, some MB) is moved now, so that
+	 * the next keystroke's analysis starts with it nearly empty and, allocating less than it holds, is
+	 * rarely interrupted by a collection (sdm845.dtsi: 6 of 141 analyses instead of 46).
+	 */
+	function collectYoungIfIdle(): void {
+		if (pending.size === 0 && inFlight.size === 0) runtime.collectYoung?.();
 	}
 
 	/** A collection once nothing is pending for IDLE_GC_MS (the process gives memory back while idle). */
