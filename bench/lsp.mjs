@@ -178,13 +178,14 @@ async function hover(s, path, count = 20) {
 }
 
 /**
- * Hovers as while typing: after each code edit's diagnostics, one hover on the new analysis (which
- * builds that analysis's position index); then repeated hovers on the last one.
+ * Hovers as while typing: after each code edit's diagnostics, one hover on the new analysis (the
+ * first request on it: the server builds the edited file's position index before it publishes);
+ * then repeated hovers on the last one.
  */
 async function hovers(s, path) {
 	const afterEdit = [];
 	await edits(s, path, 'code', EDITS, async () => afterEdit.push(...(await hover(s, path, 1))));
-	report('hover on iommus right after each code edit (builds the new analysis\'s position index)', afterEdit);
+	report('hover on iommus right after each code edit\'s diagnostics', afterEdit);
 	report('hover on iommus repeated on the same analysis', await hover(s, path));
 }
 
