@@ -352,7 +352,7 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 	const edits = new EditDebounce(DEBOUNCE_MS);
 	/**
 	 * After `file` changed: the edited file's own context now (after a pause in typing) or once typing
-	 * pauses (`editDelay`), every other open context that read it later.
+	 * pauses (`EditDebounce`), every other open context that read it later.
 	 */
 	function changed(file: string | undefined, own?: string, delay = DEBOUNCE_MS): void {
 		const boards = new Set<string>();
