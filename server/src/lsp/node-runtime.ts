@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createConnection, IPCMessageReader, IPCMessageWriter, ProposedFeatures, type Connection } from 'vscode-languageserver/node';
 import { loadCExtractor, loadSyntaxRuntime } from '../node/c-extractor';
@@ -64,14 +64,14 @@ const GC_GROWTH = 32 * 1024 * 1024;
 type Gc = (options?: { type?: 'major' | 'minor' }) => void;
 
 /**
- * Collections on demand, while the user is idle, when the process was started with `--expose-gc`
- * (the VS Code client starts the server so; the server never evaluates code to reach V8's `gc`). A
- * full one: Node collects the old generation only
+ * Collections on demand, while the user is idle. A full one when the process was started with
+ * `--expose-gc` (the VS Code client starts the server so; the server never evaluates code to reach
+ * V8's `gc`): Node collects the old generation only
  * under allocation pressure and keeps the pages it grew into, so after analyses the process holds
  * several times its live heap; collected while idle, V8 unmaps the free pages. Minor ones: an
  * analysis leaves its results (the board's tree, several MB) in the young generation, and the
- * collections that move them would otherwise fall inside the next analysis or hover. Without a `gc`,
- * only the growth factor below applies.
+ * collections that move them would otherwise fall inside the next analysis or hover (without `gc`, a
+ * minor collection is brought about by allocation: `fillYoungGeneration`).
  */
 function idleCollector(): Pick<Runtime, 'collectGarbage' | 'collectYoung'> {
 	try {
@@ -83,7 +83,14 @@ function idleCollector(): Pick<Runtime, 'collectGarbage' | 'collectYoung'> {
 		// An engine without the flag: V8's own heuristics.
 	}
 	const gc = (globalThis as { gc?: unknown }).gc;
-	if (typeof gc !== 'function') return {};
+	// The first moves the survivors within the young generation, where they would still take half of
+	// it; the second promotes them (whole pages, about a millisecond): the next analysis has all of it.
+	const minor = typeof gc === 'function' ? () => (gc as Gc)({ type: 'minor' }) : fillYoungGeneration;
+	const collectYoung = (): void => {
+		minor();
+		minor();
+	};
+	if (typeof gc !== 'function') return { collectYoung };
 	let after = process.memoryUsage().heapUsed;
 	return {
 		collectGarbage: () => {
@@ -91,13 +98,24 @@ function idleCollector(): Pick<Runtime, 'collectGarbage' | 'collectYoung'> {
 			(gc as Gc)();
 			after = process.memoryUsage().heapUsed;
 		},
-		collectYoung: () => {
-			// The first moves the survivors within the young generation, where they would still take half
-			// of it; the second promotes them (whole pages, about a millisecond): the next analysis has all of it.
-			(gc as Gc)({ type: 'minor' });
-			(gc as Gc)({ type: 'minor' });
-		},
+		collectYoung,
 	};
+}
+
+/** Where `fillYoungGeneration`'s arrays go (so that they are allocated), dropped at once. */
+const sink: { array?: unknown[] } = {};
+
+/**
+ * A minor collection without `gc` (a server started without `--expose-gc`, as other editors start
+ * `iommu-lens lsp`): fills what is left of the young generation with short-lived arrays, so that V8
+ * collects it now. Costs the allocation of at most its free space (16 MB: a few milliseconds).
+ */
+function fillYoungGeneration(): void {
+	const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+	if (young === undefined) return;
+	// Arrays of 1024 holes: 8 KB each, small enough for the young generation's own pages.
+	for (let left = young.space_available_size + 64 * 1024; left > 0; left -= 8 * 1024) sink.array = new Array(1024);
+	sink.array = undefined;
 }
 
 /** Starts the server on this process: `--stdio` → stdin/stdout, otherwise Node IPC (the VS Code client forks it with `--node-ipc`). */
