@@ -105,16 +105,26 @@ function idleCollector(): Pick<Runtime, 'collectGarbage' | 'collectYoung'> {
 /** Where `fillYoungGeneration`'s arrays go (so that they are allocated), dropped at once. */
 const sink: { array?: unknown[] } = {};
 
+/** `fillYoungGeneration` allocates this much between two looks at the young generation, and gives up after `FILL_LIMIT`. */
+const FILL_STEP = 256 * 1024;
+const FILL_LIMIT = 64 * 1024 * 1024;
+
 /**
  * A minor collection without `gc` (a server started without `--expose-gc`, as other editors start
- * `iommu-lens lsp`): fills what is left of the young generation with short-lived arrays, so that V8
- * collects it now. Costs the allocation of at most its free space (16 MB: a few milliseconds).
+ * `iommu-lens lsp`): allocates short-lived arrays until V8 collects the young generation (its used
+ * size drops), which takes its free space (at most 16 MB: a few milliseconds).
  */
 function fillYoungGeneration(): void {
-	const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
-	if (young === undefined) return;
-	// Arrays of 1024 holes: 8 KB each, small enough for the young generation's own pages.
-	for (let left = young.space_available_size + 64 * 1024; left > 0; left -= 8 * 1024) sink.array = new Array(1024);
+	const used = (): number | undefined => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_used_size;
+	let last = used();
+	if (last === undefined) return;
+	for (let n = 0; n < FILL_LIMIT; n += FILL_STEP) {
+		// Arrays of 1024 holes: 8 KB each, small enough for the young generation's own pages.
+		for (let k = 0; k < FILL_STEP; k += 8 * 1024) sink.array = new Array(1024);
+		const now = used() ?? 0;
+		if (now < last) break;
+		last = now;
+	}
 	sink.array = undefined;
 }
 
