@@ -10,13 +10,13 @@
  * tree is read for the architecture of the open boards (`arch/$(SRCARCH)/Kconfig`), and arm-smmu.c
  * opened alone reads the drivers its folder's Makefile builds (their `bus_set_iommu()` claims relate
  * to its finding; an edit to one re-analyses it; only the siblings that may claim a bus are parsed,
- * up to `MAX_SIBLING_TEXT`).
+ * up to `MAX_SIBLING_TEXT`; large ones after a first publish without them, `SIBLINGS_LATER_TEXT`).
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LooseDrivers, MAX_KERNEL_TREES, MAX_SIBLING_TEXT } from '../../server/src/lsp/loose-drivers';
+import { LooseDrivers, MAX_KERNEL_TREES, MAX_SIBLING_TEXT, SIBLINGS_LATER_TEXT } from '../../server/src/lsp/loose-drivers';
 import { nodeRuntime } from '../../server/src/lsp/node-runtime';
 import type { Runtime } from '../../server/src/lsp/runtime';
 import { normaliseSettings } from '../../server/src/lsp/settings';
@@ -371,6 +371,39 @@ describe('a loose C file of a kernel tree: the tree\'s architecture, and the dri
 		expect(platformDiag(disk)?.severity).toBe(2);
 		expect(client.logs.join('\n')).not.toMatch(/failed|unhandled/);
 		expect(client.proc.exitCode).toBeNull();
+	});
+
+	it(`a file whose siblings are large (over ${SIBLINGS_LATER_TEXT} characters) is published without them first, then with them`, async () => {
+		const big = join(tree(), 'drivers/iommu-big');
+		mkdirSync(big);
+		writeFileSync(join(big, 'Makefile'), 'obj-y += arm-smmu.o\nobj-y += big-iommu.o\n');
+		// A driver that claims the platform bus, behind a comment long enough to make it a large sibling.
+		const filler = `/*\n${' * filler\n'.repeat(Math.ceil(SIBLINGS_LATER_TEXT / 10))} */\n`;
+		const bigText = `${filler}#include <linux/iommu.h>\n#include <linux/platform_device.h>\n\nstatic const struct iommu_ops big_ops;\n\nstatic int __init big_iommu_init(void)\n{\n\treturn bus_set_iommu(&platform_bus_type, &big_ops);\n}\nsubsys_initcall(big_iommu_init);\n`;
+		writeFileSync(join(big, 'big-iommu.c'), bigText);
+		const claimLine = bigText.split('\n').findIndex((l) => l.includes('bus_set_iommu('));
+		const file = join(big, 'arm-smmu.c');
+		const text = readFileSync(smmu(), 'utf8');
+		writeFileSync(file, text);
+		client.open(file, text, 1, 'c');
+		const [first, second] = await client.waitFor(() => {
+			const pubs = client.published.filter((p) => p.uri === uri(file) && p.version === 1);
+			return pubs.length >= 2 ? pubs : undefined;
+		}, 20_000, 'arm-smmu.c published twice');
+		// Its own findings at once: no other scanned driver claims the bus yet (info).
+		expect(platformDiag(first)?.severity).toBe(3);
+		expect(claimers(first)).toEqual([]);
+		// Then with the sibling parsed: a warning that names it.
+		expect(platformDiag(second)?.severity).toBe(2);
+		expect(claimers(second)).toEqual([`big-iommu.c:${claimLine}`]);
+		expect(ids(second).sort()).toEqual(ids(first).sort());
+		// The siblings are read now: an edit publishes once, with them.
+		const count = client.published.length;
+		client.change(file, 2, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, '/* edited */ ');
+		const edited = await client.waitFor(() => client.last(file, 2), 20_000, 'arm-smmu.c version 2');
+		expect(claimers(edited)).toEqual([`big-iommu.c:${claimLine}`]);
+		expect(client.published.slice(count).filter((p) => p.uri === uri(file))).toHaveLength(1);
+		client.close(file);
 	});
 });
 

@@ -100,18 +100,25 @@ export class CDiagnostics {
 		}
 	}
 
-	/** Publishes the diagnostics of a loose C file (once the C extractor is loaded; nothing when it is no longer loose). */
-	async publishLoose(file: string): Promise<void> {
+	/**
+	 * Publishes the diagnostics of a loose C file (once the C extractor is loaded; nothing when it is no
+	 * longer loose). When its siblings are to be parsed for the first time and are large
+	 * (`LooseDrivers.siblingsLater`), its findings without them go out first, and those with them on a
+	 * later turn, after the input that came meanwhile (`withSiblings`).
+	 */
+	async publishLoose(file: string, withSiblings = false): Promise<void> {
 		const { host, runtime } = this.deps;
 		if (!this.deps.configured()) return;
 		try {
 			await host.loose.ready();
 			// Closed meanwhile, or now one of the driver sources.
 			if (!host.loose.has(file)) return;
+			const later = !withSiblings && host.loose.siblingsLater(file);
 			const uri = runtime.pathToUri(file);
-			const d = this.looseDiagnostics(file, this.views());
+			const d = this.looseDiagnostics(file, this.views(), !later);
 			this.keys.set(uri, d.key);
 			this.deps.send(uri, this.versions().get(uri), d.diagnostics);
+			if (later) setImmediate(() => void this.publishLoose(file, true));
 		} catch (error) {
 			this.deps.log(`iommu-lens: analysis of ${file} failed: ${describe(error)}`);
 		}
@@ -149,7 +156,8 @@ export class CDiagnostics {
 				const uri = runtime.pathToUri(file);
 				// Not published yet: its own publish is on its way.
 				if (!this.keys.has(uri)) continue;
-				const d = this.looseDiagnostics(file, views);
+				// Large siblings never read yet: left to the file's own publish.
+				const d = this.looseDiagnostics(file, views, !host.loose.siblingsLater(file));
 				if (d.key === this.keys.get(uri)) continue;
 				this.keys.set(uri, d.key);
 				this.deps.send(uri, versions.get(uri), d.diagnostics);
@@ -183,10 +191,12 @@ export class CDiagnostics {
 		return this.byUri(sources ? this.withNodes(items, sources, views) : items);
 	}
 
-	private looseDiagnostics(file: string, views: readonly DtView[]): FileDiagnostics {
+	/** `readSiblings`: read the siblings of the file (else those read before, if any, serve). */
+	private looseDiagnostics(file: string, views: readonly DtView[], readSiblings: boolean): FileDiagnostics {
 		const { host, runtime } = this.deps;
-		const items = host.loose.findings(file, host.kernelSetting);
-		const sources = host.loose.sources(file);
+		const how = { readSiblings };
+		const items = host.loose.findings(file, host.kernelSetting, how);
+		const sources = host.loose.sources(file, how);
 		return this.byUri(sources ? this.withNodes(items, sources, views) : items).get(runtime.pathToUri(file)) ?? { diagnostics: [], key: '' };
 	}
 

@@ -96,6 +96,13 @@ export const MAX_KERNEL_TREES = 2;
  */
 export const MAX_SIBLING_TEXT = 1024 * 1024;
 
+/**
+ * Sibling text (UTF-16 units) beyond which a loose file's first publish goes without its siblings
+ * and a second one follows with them (`siblingsLater`): parsing C costs about 1.3 ms per KB, so a
+ * kernel's drivers/iommu takes a second or more, once per folder.
+ */
+export const SIBLINGS_LATER_TEXT = 64 * 1024;
+
 export class LooseDrivers {
 	private extractor: CExtractor | undefined;
 	private loading: Promise<void> | undefined;
@@ -175,7 +182,7 @@ export class LooseDrivers {
 	 * facts of the other C files that Makefile builds (those that may claim a bus). Undefined when the
 	 * file is not loose or the extractor is not loaded yet (`ready`).
 	 */
-	sources(file: string): DriverSources | undefined {
+	sources(file: string, how: { readSiblings?: boolean } = {}): DriverSources | undefined {
 		const loose = this.files.get(file);
 		if (!loose || !this.extractor) return undefined;
 		const dir = paths.dirname(file);
@@ -189,8 +196,10 @@ export class LooseDrivers {
 		const root = this.runtime.kconfigRoot(file);
 		const tree = root !== undefined ? this.tree(root) : undefined;
 		const folder = this.folder(dir);
-		// Only a file that claims a bus needs the others that may claim it (`bus-set-iommu`).
-		const siblings = root !== undefined && facts.busSetIommu.length > 0 ? this.siblings(dir, folder) : undefined;
+		// Only a file that claims a bus needs the others that may claim it (`bus-set-iommu`); without
+		// `readSiblings`, those read before (if any) serve as they are.
+		const needs = root !== undefined && facts.busSetIommu.length > 0;
+		const siblings = !needs ? undefined : (how.readSiblings ?? true) ? this.siblings(dir, folder) : this.siblingParts.get(dir);
 		const last = loose.sources;
 		if (last && last.facts === facts && last.tree === tree && last.folder === folder && last.siblings === siblings) return last.value;
 		const others: CFileFacts[] = [];
@@ -217,8 +226,8 @@ export class LooseDrivers {
 	 * that lie in the file (not its siblings'); cached until its text, its tree, its siblings or the
 	 * kernel version changes.
 	 */
-	findings(file: string, kernel: string | undefined): ReportItem[] {
-		const sources = this.sources(file);
+	findings(file: string, kernel: string | undefined, how: { readSiblings?: boolean } = {}): ReportItem[] {
+		const sources = this.sources(file, how);
 		const loose = this.files.get(file);
 		if (!sources || !loose) return [];
 		const key = kernel ?? '';
@@ -226,6 +235,26 @@ export class LooseDrivers {
 		const value = analyseDriverSources(sources, kernel !== undefined ? { kernel } : {}).filter((i) => i.span.file === file);
 		loose.items = { sources, kernel: key, value };
 		return value;
+	}
+
+	/**
+	 * True when the sources of `file` would parse its siblings for the first time (none of its folder
+	 * were read yet) and they are large (more than `SIBLINGS_LATER_TEXT` characters to parse, as in a
+	 * kernel's drivers/iommu): its first publish does not wait for them (`c-diagnostics.ts`). Reads the
+	 * siblings' texts, does not parse them; false when the file is not loose or the extractor is not loaded.
+	 */
+	siblingsLater(file: string): boolean {
+		const dir = paths.dirname(file);
+		if (this.siblingParts.has(dir) || this.runtime.kconfigRoot(file) === undefined) return false;
+		if (this.sources(file, { readSiblings: false }) === undefined || (this.files.get(file)?.extracted?.facts.busSetIommu.length ?? 0) === 0) return false;
+		let text = 0;
+		for (const f of this.folder(dir).makefiles.files.keys()) {
+			if (f === file) continue;
+			const t = this.runtime.fs.readFile(f);
+			if (t !== undefined && SIBLING_TEXT.test(t)) text += t.length;
+			if (text > SIBLINGS_LATER_TEXT) return true;
+		}
+		return false;
 	}
 
 	/** A file system that records what is read in `inputs`. */
