@@ -91,15 +91,16 @@ let noConfiguration: Configuration | undefined;
 export const MAX_KERNEL_TREES = 2;
 
 /**
- * The sibling text parsed per folder (UTF-16 units; parsing C costs some milliseconds per kilobyte):
+ * The sibling text parsed per folder (UTF-16 units; parsing C costs about half a millisecond per kilobyte):
  * in link order, a sibling that would go beyond it is left out (its claims are not seen).
  */
 export const MAX_SIBLING_TEXT = 1024 * 1024;
 
 /**
  * Sibling text (UTF-16 units) beyond which a loose file's first publish goes without its siblings
- * and a second one follows with them (`siblingsLater`): parsing C costs about 1.3 ms per KB, so a
- * kernel's drivers/iommu takes a second or more, once per folder.
+ * and a second one follows with them (`siblingsLater`): parsing C costs about half a millisecond per
+ * KB (more on a busy machine), so a kernel's drivers/iommu (some 1 MB) takes half a second or more,
+ * once per folder.
  */
 export const SIBLINGS_LATER_TEXT = 64 * 1024;
 
