@@ -13,10 +13,10 @@
 import type { FileSystem } from '../base/source';
 import type { CExtractor } from '../drivers/c/extract';
 import type { CFileFacts } from '../drivers/c/types';
-import { archKey, boardsArch, kconfigEnv, type KernelArch } from '../drivers/kconfig/arch';
+import { archKey, kconfigEnv, type KernelArch } from '../drivers/kconfig/arch';
 import { readDriverSources, type DriverSources } from '../drivers/sources';
 import { analyseDriverSources, type ReportItem } from '../model/analysis';
-import type { Runtime } from './runtime';
+import { treeArch, type Runtime } from './runtime';
 
 export interface DriverPaths {
 	readonly dirs: readonly string[];
@@ -162,7 +162,7 @@ export class DriverWorkspace {
 	/** The architecture the configured Kconfig tree is read for now (undefined without one). */
 	private arch(): KernelArch | undefined {
 		const root = this.paths?.kconfig;
-		return root === undefined ? undefined : this.runtime.kernelArch(boardsArch(root, this.runtime.fs.overlay.keys()));
+		return root === undefined ? undefined : treeArch(this.runtime, root);
 	}
 
 	/** True when `file` (a devicetree document opened or closed) changed the architecture the read sources used. */

@@ -18,13 +18,13 @@
 import { paths, type FileSystem } from '../base/source';
 import type { CExtractor } from '../drivers/c/extract';
 import type { CFileFacts } from '../drivers/c/types';
-import { archKey, boardsArch, kconfigEnv } from '../drivers/kconfig/arch';
+import { archKey, kconfigEnv } from '../drivers/kconfig/arch';
 import { evaluateConfig, type Configuration } from '../drivers/kconfig/config';
 import { parseKconfigTree, type KconfigModel } from '../drivers/kconfig/kconfig';
 import { parseMakefiles, type MakefileModel } from '../drivers/kconfig/makefile';
 import type { DriverSources } from '../drivers/sources';
 import { analyseDriverSources, type ReportItem } from '../model/analysis';
-import type { Runtime } from './runtime';
+import { treeArch, type Runtime } from './runtime';
 
 const C_FILE = /\.[ch]$/;
 const DEVICETREE = /\.(dts|dtsi|dtso|overlay)$/;
@@ -271,11 +271,11 @@ export class LooseDrivers {
 
 	/** The architecture (`archKey`) the Kconfig tree at `root` is read for now. */
 	private archOf(root: string): string {
-		return archKey(this.runtime.kernelArch(boardsArch(root, this.runtime.fs.overlay.keys())));
+		return archKey(treeArch(this.runtime, root));
 	}
 
 	private tree(root: string): TreePart {
-		const arch = this.runtime.kernelArch(boardsArch(root, this.runtime.fs.overlay.keys()));
+		const arch = treeArch(this.runtime, root);
 		let t = this.trees.get(root);
 		if (t && t.arch !== archKey(arch)) {
 			this.trees.delete(root);

@@ -5,7 +5,7 @@
  */
 import type { FileSystem } from '../base/source';
 import type { CExtractor } from '../drivers/c/extract';
-import type { KernelArch } from '../drivers/kconfig/arch';
+import { boardsArch, type KernelArch } from '../drivers/kconfig/arch';
 import type { Grammar } from '../syntax/parser';
 
 export interface Runtime {
@@ -49,4 +49,12 @@ export interface Runtime {
 	 * left is moved then, not by a collection inside the next analysis or hover. Optional.
 	 */
 	collectYoung?(): void;
+}
+
+/**
+ * The architecture the Kconfig tree at `root` is read for now: `Runtime.kernelArch` given the
+ * architecture of the devicetree documents open under that tree's `arch/<arch>/boot/dts` (`boardsArch`).
+ */
+export function treeArch(runtime: Pick<Runtime, 'fs' | 'kernelArch'>, root: string): KernelArch {
+	return runtime.kernelArch(boardsArch(root, runtime.fs.overlay.keys()));
 }
