@@ -260,37 +260,31 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 	 * the attach simulation. Those two are skipped once a newer edit made the snapshot stale.
 	 */
 	function prepare(board: string, snapshot: BoardSnapshot): void {
-		const run = (steps: Array<[string, () => unknown]>): void => {
-			const step = steps.shift();
-			if (!step || !host.isCurrent(board, snapshot)) return;
+		const attempt = (name: string, fn: () => unknown): void => {
 			try {
-				step[1]();
+				fn();
 			} catch (error) {
-				log(`iommu-lens: ${step[0]} of ${board} failed: ${String(error)}`);
+				log(`iommu-lens: ${name} of ${board} failed: ${String(error)}`);
 			}
-			afterPendingInput(() => run(steps));
+		};
+		/** `fn` after `ms`, unless a newer edit made the snapshot stale meanwhile. */
+		const later = (ms: number, name: string, fn: () => unknown): void => {
+			setTimeout(() => {
+				if (host.isCurrent(board, snapshot)) attempt(name, fn);
+			}, ms);
 		};
 		const file = focus !== undefined && contextOfUri(focus)?.board === board ? runtime.uriToPath(focus) : undefined;
 		if (file !== undefined) {
-			const steps: Array<[string, () => unknown]> = [
-				['position index', () => boardIndex(snapshot)],
-				// The index lists a file's entries when first asked.
-				['position index of the focused file', () => boardIndex(snapshot).at(file, { line: 0, col: 0 })],
-				['hover context', () => ideContext(snapshot)],
-			];
-			for (const [name, fn] of steps) {
-				try {
-					fn();
-				} catch (error) {
-					log(`iommu-lens: ${name} of ${board} failed: ${String(error)}`);
-				}
-			}
+			attempt('position index', () => boardIndex(snapshot));
+			// The index lists a file's entries when first asked.
+			attempt('position index of the focused file', () => boardIndex(snapshot).at(file, { line: 0, col: 0 }));
+			attempt('hover context', () => ideContext(snapshot));
 		}
 		// Once the requests that came with the publish (a hover on the new results) are answered.
-		setTimeout(() => run([['young generation', collectYoungIfIdle]]), YOUNG_GC_MS);
+		later(YOUNG_GC_MS, 'young generation', collectYoungIfIdle);
 		// Once typing pauses: a keystroke that comes meanwhile makes this snapshot stale, and its edit's
 		// analysis does not wait behind work for a snapshot about to be replaced.
-		setTimeout(() => run([['attach simulation', () => snapshot.attach()]]), DEBOUNCE_MS);
+		later(DEBOUNCE_MS, 'attach simulation', () => snapshot.attach());
 		idleSoon();
 	}
 
