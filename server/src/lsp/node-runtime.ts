@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { GCProfiler, setFlagsFromString } from 'node:v8';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createConnection, IPCMessageReader, IPCMessageWriter, ProposedFeatures, type Connection } from 'vscode-languageserver/node';
 import { loadCExtractor, loadSyntaxRuntime } from '../node/c-extractor';
@@ -105,25 +105,27 @@ function idleCollector(): Pick<Runtime, 'collectGarbage' | 'collectYoung'> {
 /** Where `fillYoungGeneration`'s arrays go (so that they are allocated), dropped at once. */
 const sink: { array?: unknown[] } = {};
 
-/** `fillYoungGeneration` allocates this much between two looks at the young generation, and gives up after `FILL_LIMIT`. */
+/** `fillYoungGeneration` allocates this much between two looks for a collection, and gives up after `FILL_LIMIT`. */
 const FILL_STEP = 256 * 1024;
 const FILL_LIMIT = 64 * 1024 * 1024;
 
+/** What V8's `GCProfiler` names the steps of an incremental major collection that collect nothing by themselves. */
+const NOT_A_COLLECTION = new Set(['IncrementalMarking', 'ProcessWeakCallbacks']);
+
 /**
  * A minor collection without `gc` (a server started without `--expose-gc`, as other editors start
- * `iommu-lens lsp`): allocates short-lived arrays until V8 collects the young generation (its used
- * size drops), which takes its free space (at most 16 MB: a few milliseconds).
+ * `iommu-lens lsp`): allocates short-lived arrays until V8 collects the young generation, which takes
+ * its free space (at most 16 MB: a few milliseconds). V8's `GCProfiler` tells when the collection has
+ * happened: the young generation's used size is no sign of it, as it may shrink by a few KB without one.
  */
 function fillYoungGeneration(): void {
-	const used = (): number | undefined => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_used_size;
-	let last = used();
-	if (last === undefined) return;
+	const profiler = new GCProfiler();
 	for (let n = 0; n < FILL_LIMIT; n += FILL_STEP) {
+		profiler.start();
 		// Arrays of 1024 holes: 8 KB each, small enough for the young generation's own pages.
 		for (let k = 0; k < FILL_STEP; k += 8 * 1024) sink.array = new Array(1024);
-		const now = used() ?? 0;
-		if (now < last) break;
-		last = now;
+		const collected = profiler.stop().statistics.some((s) => !NOT_A_COLLECTION.has(s.gcType));
+		if (collected) break;
 	}
 	sink.array = undefined;
 }
