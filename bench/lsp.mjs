@@ -14,7 +14,8 @@
 // in code after a pause is analysed at once; one inside a burst waits for the 150 ms debounce.
 // Options: --edits N (default 30), --idle MS (quiet time before the idle RSS, default 4000),
 // --all-boards [--boards N: only the first N arm64 boards], --only N (run section N only),
-// --server PATH (another build's server.js, to compare builds interleaved). The server's node is
+// --server PATH (another build's server.js, to compare builds interleaved), --each (also list every
+// time, in order, after its summary). The server's node is
 // started with --expose-gc, as the VS Code extension starts it (the server then collects while the
 // user is idle); the environment's LSP_BENCH_NODE_ARGS replace that (e.g. '--expose-gc --cpu-prof',
 // or '--no-expose-gc' for a server started as other editors may start it).
@@ -35,6 +36,7 @@ const EDITS = arg('edits', 30);
 const BOARDS = arg('boards', Infinity);
 const IDLE_WAIT_MS = arg('idle', 4000);
 const ONLY = arg('only', 0);
+const EACH = process.argv.includes('--each');
 const serverIdx = process.argv.indexOf('--server');
 const SERVER = serverIdx > 0 ? process.argv[serverIdx + 1] : join(REPO, 'dist/server.js');
 const NODE_ARGS = (process.env.LSP_BENCH_NODE_ARGS ?? '--expose-gc').split(' ').filter(Boolean);
@@ -197,6 +199,7 @@ async function stop(s) {
 
 function report(name, times, note = '') {
 	console.log(`  ${name}: median ${ms(pct(times, 50))}, p95 ${ms(pct(times, 95))}, max ${ms(Math.max(...times))} (n=${times.length}${note})`);
+	if (EACH) console.log(`    each, in order: ${times.map((t) => t.toFixed(0)).join(' ')}`);
 }
 
 console.log(`lsp: the server runs as node ${[...NODE_ARGS, relative(REPO, SERVER)].join(' ')} --stdio`);
