@@ -14,6 +14,7 @@ import { createFrontend, type BoardOptions, type Frontend } from '../model/board
 import type { ReportItem } from '../model/analysis';
 import { createSnapshot } from '../model/snapshot';
 import type { DiskFileSystem } from '../node/disk-fs';
+import { listFiles } from '../node/list-files';
 import type { DriverSources } from '../drivers/sources';
 import { UsageError } from './args';
 
@@ -58,23 +59,7 @@ export function findBoards(dir: string): string[] {
 	} else {
 		roots.push(dir);
 	}
-	const out: string[] = [];
-	const walk = (d: string): void => {
-		let entries;
-		try {
-			entries = readdirSync(d, { withFileTypes: true });
-		} catch {
-			return;
-		}
-		for (const e of entries) {
-			if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-			const p = join(d, e.name);
-			if (e.isDirectory()) walk(p);
-			else if (e.isFile() && e.name.endsWith('.dts')) out.push(p);
-		}
-	};
-	for (const r of roots) walk(r);
-	return out.sort();
+	return roots.flatMap((r) => listFiles(r, (p) => p.endsWith('.dts'))).sort();
 }
 
 /** A span as plain data (spans may carry more, such as the file system they came from). */

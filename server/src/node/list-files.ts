@@ -1,7 +1,7 @@
 /**
- * A small directory lister for the driver sources (`--drivers DIR`, Kconfig `source` globs): every
- * file under a folder, recursively, sorted, skipping hidden folders. The core stays IO-free: the
- * command line lists, reads, and passes texts.
+ * A small directory lister for the boards of a folder, the driver sources (`--drivers DIR`) and
+ * Kconfig `source` globs: every file under a folder, recursively, sorted, skipping hidden files and
+ * folders and `node_modules`. The core stays IO-free: the command line lists, reads, and passes texts.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ export function listFiles(dir: string, keep: (path: string) => boolean = () => t
 			return;
 		}
 		for (const e of entries) {
-			if (e.name.startsWith('.')) continue;
+			if (e.name.startsWith('.') || e.name === 'node_modules') continue;
 			const p = join(d, e.name);
 			if (e.isDirectory()) walk(p);
 			else if (e.isFile() && keep(p)) out.push(p);
