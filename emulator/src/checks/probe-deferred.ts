@@ -11,19 +11,14 @@
  */
 import type { Finding } from '../types';
 import type { CheckContext } from './context';
-import { simulationFor } from './util';
+import { probeResultFor } from './util';
 
 const NEVER_BOUND = new Set(['no-driver', 'module-not-loaded', 'module-late']);
 
 /** Reports masters that wait for an IOMMU that may never be bound. */
 export function check(ctx: CheckContext): Finding[] {
-	let result;
-	try {
-		result = simulationFor(ctx).result;
-	} catch {
-		// A bad kernel version is reported by whoever reads the setting; nothing to simulate.
-		return [];
-	}
+	const result = probeResultFor(ctx);
+	if (!result) return [];
 	const out: Finding[] = [];
 	for (const m of result.masters) {
 		const hit = m.outcomes.find((o) => o.outcome.kind !== 'translated' && NEVER_BOUND.has(o.outcome.reason));

@@ -13,7 +13,7 @@
 import type { Finding, RelatedRef } from '../types';
 import type { CheckContext } from './context';
 import { describeOutcome } from '../scenario/scenario';
-import { simulationFor } from './util';
+import { probeResultFor } from './util';
 import type { BusResult, MasterResult } from '../probe/simulate';
 
 const LOSING = new Set(['bus-owned-by-other', 'iommu-probe-failed', 'driver-not-registered']);
@@ -22,13 +22,8 @@ const names = (list: readonly string[]): string => (list.length <= 4 ? list.join
 
 /** Reports every bus that two or more IOMMU drivers fight over. */
 export function check(ctx: CheckContext): Finding[] {
-	let result;
-	try {
-		result = simulationFor(ctx).result;
-	} catch {
-		// A bad kernel version is reported by whoever reads the setting; nothing to simulate.
-		return [];
-	}
+	const result = probeResultFor(ctx);
+	if (!result) return [];
 	const out: Finding[] = [];
 	// One finding per set of fighting drivers, listing every bus they fight over.
 	const groups = new Map<string, BusResult[]>();

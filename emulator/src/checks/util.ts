@@ -24,6 +24,18 @@ export function simulationFor(ctx: CheckContext): ScenarioResult {
 }
 
 /**
+ * The probe simulation's result for the checks that read it, or undefined when there is none to read:
+ * a bad kernel version is reported by whoever reads the setting.
+ */
+export function probeResultFor(ctx: CheckContext): ScenarioResult['result'] | undefined {
+	try {
+		return simulationFor(ctx).result;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
  * The default answer to "is this node behind an enabled IOMMU?" when the context has no callback:
  * some `iommus` entry (or `iommu-map` entry) points at an available IOMMU node.
  */
