@@ -15,7 +15,8 @@
 // Options: --edits N (default 30), --idle MS (quiet time before the idle RSS, default 4000),
 // --all-boards [--boards N: only the first N arm64 boards], --only N (run section N only),
 // --server PATH (another build's server.js, to compare builds interleaved), --each (also list every
-// time, in order, after its summary). The server's node is
+// time, in order, after its summary), --settle MS (typing starts this long after the opens, default
+// 0: at once, so the first edits meet the open's cold code and garbage). The server's node is
 // started with --expose-gc, as the VS Code extension starts it (the server then collects while the
 // user is idle); the environment's LSP_BENCH_NODE_ARGS replace that (e.g. '--expose-gc --cpu-prof',
 // or '--no-expose-gc' for a server started as other editors may start it).
@@ -37,6 +38,7 @@ const BOARDS = arg('boards', Infinity);
 const IDLE_WAIT_MS = arg('idle', 4000);
 const ONLY = arg('only', 0);
 const EACH = process.argv.includes('--each');
+const SETTLE_MS = arg('settle', 0);
 const serverIdx = process.argv.indexOf('--server');
 const SERVER = serverIdx > 0 ? process.argv[serverIdx + 1] : join(REPO, 'dist/server.js');
 const NODE_ARGS = (process.env.LSP_BENCH_NODE_ARGS ?? '--expose-gc').split(' ').filter(Boolean);
@@ -197,6 +199,13 @@ async function stop(s) {
 	await new Promise((r) => s.proc.on('exit', r));
 }
 
+/** With --settle: typing starts SETTLE_MS after the opens. */
+async function settle() {
+	if (SETTLE_MS <= 0) return;
+	await sleep(SETTLE_MS);
+	console.log(`  typing starts ${SETTLE_MS} ms after the opens (--settle)`);
+}
+
 function report(name, times, note = '') {
 	console.log(`  ${name}: median ${ms(pct(times, 50))}, p95 ${ms(pct(times, 95))}, max ${ms(Math.max(...times))} (n=${times.length}${note})`);
 	if (EACH) console.log(`    each, in order: ${times.map((t) => t.toFixed(0)).join(' ')}`);
@@ -210,6 +219,7 @@ if (!ONLY || ONLY === 1) {
 	console.log(`  open sdm845.dtsi → first diagnostics (include scan + analysis): ${ms(await open(s, SOC))}`);
 	const ctx = await s.conn.sendRequest('iommuLens/buildContexts', { textDocument: { uri: uri(SOC) } });
 	console.log(`  context: ${ctx.current?.split('/').pop()} (${ctx.reason}, ${ctx.candidates.length} candidates)`);
+	await settle();
 	cpuTimes = [];
 	const c = await edits(s, SOC, 'code');
 	report(`one-character edit in code, ${PAUSE_MS} ms after the previous edit → published diagnostics`, c);
@@ -249,6 +259,7 @@ if (!ONLY || ONLY === 2) {
 	const opens = [];
 	for (const c of ctx.candidates) opens.push(await open(s, new URL(c.uri).pathname));
 	console.log(`  opened ${opens.length} boards (open → diagnostics: median ${ms(pct(opens, 50))}, p95 ${ms(pct(opens, 95))})`);
+	await settle();
 	cpuTimes = [];
 	const c = await edits(s, SOC, 'code');
 	report(`one-character edit in code of sdm845.dtsi, ${PAUSE_MS} ms after the previous edit → published diagnostics`, c);
